@@ -1,0 +1,1 @@
+"""Domain objects, services, ports and errors. Imports no Textual, spaCy or SQLModel."""

@@ -1,0 +1,150 @@
+"""The audit log as reversible row operations.
+
+Every user action is recorded as a list of row operations (insert, delete,
+update with before/after values). Undo applies the inverse operations in
+reverse order; redo applies them again. Rows keep their ids, so a redone
+coding is the same coding.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy.orm import Session
+from sqlmodel import SQLModel
+
+from workbench.core.errors import WorkbenchError
+from workbench.store.tables import AuditRow, UTCDateTime, utcnow
+
+Op = dict[str, Any]
+
+
+def table(name: str) -> Table:
+    return SQLModel.metadata.tables[name]
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+def _decode(tbl: Table, values: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        col = tbl.c[key]
+        if isinstance(col.type, UTCDateTime) and isinstance(value, str):
+            out[key] = datetime.fromisoformat(value)
+        else:
+            out[key] = value
+    return out
+
+
+def row_values(s: Session, tbl: Table, row_id: int) -> dict[str, Any] | None:
+    found = s.execute(select(tbl).where(tbl.c.id == row_id)).mappings().first()
+    return {k: _encode(v) for k, v in found.items()} if found else None
+
+
+def op_insert(tbl: str, row: dict[str, Any]) -> Op:
+    return {"table": tbl, "op": "insert", "row": {k: _encode(v) for k, v in row.items()}}
+
+
+def op_delete(tbl: str, row: dict[str, Any]) -> Op:
+    return {"table": tbl, "op": "delete", "row": {k: _encode(v) for k, v in row.items()}}
+
+
+def op_update(tbl: str, row_id: int, before: dict[str, Any], after: dict[str, Any]) -> Op:
+    return {
+        "table": tbl,
+        "op": "update",
+        "id": row_id,
+        "before": {k: _encode(v) for k, v in before.items()},
+        "after": {k: _encode(v) for k, v in after.items()},
+    }
+
+
+def _apply(s: Session, op: Op, forward: bool) -> None:
+    tbl = table(op["table"])
+    kind = op["op"]
+    if kind == "update":
+        values = op["after"] if forward else op["before"]
+        res = s.execute(update(tbl).where(tbl.c.id == op["id"]).values(**_decode(tbl, values)))
+        if res.rowcount != 1:  # type: ignore[attr-defined]
+            raise WorkbenchError(
+                f"cannot {'redo' if forward else 'undo'}: that item no longer exists"
+            )
+        return
+    row = op["row"]
+    do_insert = (kind == "insert") == forward
+    if do_insert:
+        if s.execute(select(tbl.c.id).where(tbl.c.id == row["id"])).first() is not None:
+            raise WorkbenchError("cannot restore: the item was re-created since")
+        s.execute(insert(tbl).values(**_decode(tbl, row)))
+    else:
+        res = s.execute(delete(tbl).where(tbl.c.id == row["id"]))
+        if res.rowcount != 1:  # type: ignore[attr-defined]
+            raise WorkbenchError(
+                f"cannot {'redo' if forward else 'undo'}: that item no longer exists"
+            )
+
+
+def record(s: Session, coder_id: int | None, action: str, summary: str, ops: list[Op]) -> int:
+    """Log an action; a new action clears this coder's redo stack."""
+    s.execute(
+        update(AuditRow)
+        .where(AuditRow.coder_id == coder_id, AuditRow.state == "undone")  # type: ignore[arg-type]
+        .values(state="dead")
+    )
+    entry = AuditRow(
+        at=utcnow(), coder_id=coder_id, action=action, summary=summary, payload=json.dumps(ops)
+    )
+    s.add(entry)
+    s.flush()
+    assert entry.id is not None
+    return entry.id
+
+
+UNDOABLE_PREFIXES = ("coding.", "code.", "memo.")
+
+
+def _undoable(action: str) -> bool:
+    return action.startswith(UNDOABLE_PREFIXES)
+
+
+def undo(s: Session, coder_id: int | None) -> str | None:
+    """Reverse this coder's latest action; returns its summary, or None if nothing to undo."""
+    rows = s.execute(
+        select(AuditRow)
+        .where(AuditRow.coder_id == coder_id, AuditRow.state == "done")  # type: ignore[arg-type]
+        .order_by(AuditRow.id.desc())  # type: ignore[union-attr]
+    ).scalars()
+    for entry in rows:
+        if not _undoable(entry.action):
+            continue
+        for op in reversed(json.loads(entry.payload)):
+            _apply(s, op, forward=False)
+        entry.state = "undone"
+        return entry.summary
+    return None
+
+
+def redo(s: Session, coder_id: int | None) -> str | None:
+    """Re-apply this coder's most recently undone action."""
+    entry = (
+        s.execute(
+            select(AuditRow)
+            .where(AuditRow.coder_id == coder_id, AuditRow.state == "undone")  # type: ignore[arg-type]
+            .order_by(AuditRow.id.asc())  # type: ignore[union-attr]
+        )
+        .scalars()
+        .first()
+    )
+    if entry is None:
+        return None
+    for op in json.loads(entry.payload):
+        _apply(s, op, forward=True)
+    entry.state = "done"
+    return entry.summary
