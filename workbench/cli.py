@@ -13,12 +13,27 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
+import click
 import typer
+from typer.core import TyperGroup
 
 from workbench.core.errors import WorkbenchError
 from workbench.core.settings import Settings, default_project, is_server_url
 
+
+class _Group(TyperGroup):
+    """Turns user errors from any command into one line on stderr and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except WorkbenchError as err:
+            click.echo(f"workbench: {err}", err=True)
+            ctx.exit(1)
+
+
 app = typer.Typer(
+    cls=_Group,
     name="workbench",
     help="A terminal workbench for qualitative thematic analysis (offline).",
     no_args_is_help=False,
@@ -94,6 +109,12 @@ def import_cmd(
     """Import transcripts; one bad file leaves the project unchanged unless --skip-errors."""
     from workbench.workflows.importing import import_transcripts
 
+    if paths and all(p.suffix.lower() in (".qdpx", ".qdc") for p in paths):  # REFI-QDA
+        from workbench.cli_refi import import_refi_file
+
+        for p in paths:
+            import_refi_file(ctx, p)
+        return
     wb = _open(ctx)
     if coder:
         wb.use_coder(coder)
@@ -255,6 +276,15 @@ def open_cmd(
 
     tui = create_app(replace(settings, coder=coder or settings.coder))
     tui.run()
+
+
+def _register_late_commands() -> None:
+    from workbench.cli_export import export_cmd
+
+    app.command("export")(export_cmd)
+
+
+_register_late_commands()
 
 
 def main() -> None:

@@ -171,6 +171,16 @@ class SqlProject:
             if case_id is not None:
                 doc.case_id = case_id
 
+    def set_document_case(self, document_id: int, case_id: int | None) -> None:
+        """Link a document to a case explicitly (REFI-QDA SourceRef), or unlink it."""
+        with self.session() as s, s.begin():
+            doc = s.get(DocumentRow, document_id)
+            if doc is None:
+                raise UnknownDocument(str(document_id))
+            if case_id is not None and s.get(CaseRow, case_id) is None:
+                raise WorkbenchError(f"unknown case id {case_id}")
+            doc.case_id = case_id
+
     def cases(self) -> list[Case]:
         with self.session() as s:
             attrs: dict[int, dict[str, str]] = defaultdict(dict)
