@@ -11,9 +11,8 @@ import os
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -24,11 +23,11 @@ from workbench.core.settings import Settings, default_project, is_server_url
 class _Group(TyperGroup):
     """Turns user errors from any command into one line on stderr and exit code 1."""
 
-    def invoke(self, ctx: click.Context) -> object:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except WorkbenchError as err:
-            click.echo(f"workbench: {err}", err=True)
+            typer.echo(f"workbench: {err}", err=True)
             ctx.exit(1)
 
 

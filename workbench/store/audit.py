@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, col
 
 from workbench.core.errors import WorkbenchError
 from workbench.store.tables import AuditRow, UTCDateTime, utcnow
@@ -95,7 +95,7 @@ def record(s: Session, coder_id: int | None, action: str, summary: str, ops: lis
     """Log an action; a new action clears this coder's redo stack."""
     s.execute(
         update(AuditRow)
-        .where(AuditRow.coder_id == coder_id, AuditRow.state == "undone")  # type: ignore[arg-type]
+        .where(col(AuditRow.coder_id) == coder_id, col(AuditRow.state) == "undone")  # type: ignore[arg-type]
         .values(state="dead")
     )
     entry = AuditRow(
@@ -118,8 +118,8 @@ def undo(s: Session, coder_id: int | None) -> str | None:
     """Reverse this coder's latest action; returns its summary, or None if nothing to undo."""
     rows = s.execute(
         select(AuditRow)
-        .where(AuditRow.coder_id == coder_id, AuditRow.state == "done")  # type: ignore[arg-type]
-        .order_by(AuditRow.id.desc())  # type: ignore[union-attr]
+        .where(col(AuditRow.coder_id) == coder_id, col(AuditRow.state) == "done")  # type: ignore[arg-type]
+        .order_by(col(AuditRow.id).desc())  # type: ignore[union-attr]
     ).scalars()
     for entry in rows:
         if not _undoable(entry.action):
@@ -136,8 +136,8 @@ def redo(s: Session, coder_id: int | None) -> str | None:
     entry = (
         s.execute(
             select(AuditRow)
-            .where(AuditRow.coder_id == coder_id, AuditRow.state == "undone")  # type: ignore[arg-type]
-            .order_by(AuditRow.id.asc())  # type: ignore[union-attr]
+            .where(col(AuditRow.coder_id) == coder_id, col(AuditRow.state) == "undone")  # type: ignore[arg-type]
+            .order_by(col(AuditRow.id).asc())  # type: ignore[union-attr]
         )
         .scalars()
         .first()

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from workbench.core.errors import (
     CodebookError,
@@ -110,7 +110,9 @@ class SqlProject:
             def n(model: Any) -> int:
                 return int(s.execute(select(func.count()).select_from(model)).scalar_one())
 
-            coders = s.execute(select(CoderRow.name).order_by(CoderRow.name)).scalars().all()
+            coders = (
+                s.execute(select(col(CoderRow.name)).order_by(col(CoderRow.name))).scalars().all()
+            )
             return ProjectInfo(
                 documents=n(DocumentRow),
                 codes=n(CodeRow),
@@ -125,7 +127,7 @@ class SqlProject:
         if not name or len(name) > 100:
             raise WorkbenchError(f"invalid coder name: {name!r}")
         with self.session() as s, s.begin():
-            row = s.execute(select(CoderRow).where(CoderRow.name == name)).scalar_one_or_none()
+            row = s.execute(select(CoderRow).where(col(CoderRow.name) == name)).scalar_one_or_none()
             if row is None:
                 row = CoderRow(name=name)
                 s.add(row)
@@ -134,12 +136,12 @@ class SqlProject:
 
     def coders(self) -> list[Coder]:
         with self.session() as s:
-            rows = s.execute(select(CoderRow).order_by(CoderRow.name)).scalars()
+            rows = s.execute(select(CoderRow).order_by(col(CoderRow.name))).scalars()
             return [to_coder(r) for r in rows]
 
     def coder(self, name: str) -> Coder:
         with self.session() as s:
-            row = s.execute(select(CoderRow).where(CoderRow.name == name)).scalar_one_or_none()
+            row = s.execute(select(CoderRow).where(col(CoderRow.name) == name)).scalar_one_or_none()
             if row is None:
                 raise UnknownCoder(name)
             return to_coder(row)
@@ -149,7 +151,9 @@ class SqlProject:
         """Create or update cases with their attributes; link documents by name. One transaction."""
         with self.session() as s, s.begin():
             for name, attrs in cases:
-                row = s.execute(select(CaseRow).where(CaseRow.name == name)).scalar_one_or_none()
+                row = s.execute(
+                    select(CaseRow).where(col(CaseRow.name) == name)
+                ).scalar_one_or_none()
                 if row is None:
                     row = CaseRow(name=name)
                     s.add(row)
@@ -159,6 +163,7 @@ class SqlProject:
                     if attr:
                         attr.value = value
                     else:
+                        assert row.id is not None
                         s.add(CaseAttributeRow(case_id=row.id, name=key, value=value))
             s.flush()
             self._link_documents(s)
@@ -166,7 +171,9 @@ class SqlProject:
 
     def _link_documents(self, s: Session) -> None:
         cases = {r.name.lower(): r.id for r in s.execute(select(CaseRow)).scalars()}
-        for doc in s.execute(select(DocumentRow).where(DocumentRow.case_id.is_(None))).scalars():  # type: ignore[union-attr]
+        for doc in s.execute(
+            select(DocumentRow).where(col(DocumentRow.case_id).is_(None))
+        ).scalars():  # type: ignore[union-attr]
             case_id = match_case(doc.name, cases)
             if case_id is not None:
                 doc.case_id = case_id
@@ -186,14 +193,14 @@ class SqlProject:
             attrs: dict[int, dict[str, str]] = defaultdict(dict)
             for a in s.execute(select(CaseAttributeRow)).scalars():
                 attrs[a.case_id][a.name] = a.value
-            rows = s.execute(select(CaseRow).order_by(CaseRow.name)).scalars()
+            rows = s.execute(select(CaseRow).order_by(col(CaseRow.name))).scalars()
             return [to_case(r, attrs[r.id or 0]) for r in rows]
 
     # -- documents --------------------------------------------------------
     def document_by_checksum(self, checksum: str) -> Document | None:
         with self.session() as s:
             row = s.execute(
-                select(DocumentRow).where(DocumentRow.checksum == checksum)
+                select(DocumentRow).where(col(DocumentRow.checksum) == checksum)
             ).scalar_one_or_none()
             return to_document(row) if row else None
 
@@ -202,7 +209,7 @@ class SqlProject:
         with self.session() as s, s.begin():
             cases = {r.name.lower(): r.id for r in s.execute(select(CaseRow)).scalars()}
             doc_name = name or parsed.name
-            taken = set(s.execute(select(DocumentRow.name)).scalars())
+            taken = set(s.execute(select(col(DocumentRow.name))).scalars())
             base, n = doc_name, 2
             while doc_name in taken:
                 doc_name, n = f"{base} ({n})", n + 1
@@ -244,7 +251,7 @@ class SqlProject:
         with self.session() as s:
             case_names = {r.id: r.name for r in s.execute(select(CaseRow)).scalars()}
             cols = [c for c in DocumentRow.__table__.c if c.name != "text"]  # type: ignore[attr-defined]
-            rows = s.execute(select(*cols).order_by(DocumentRow.name)).mappings()
+            rows = s.execute(select(*cols).order_by(col(DocumentRow.name))).mappings()
             return [
                 Document(
                     id=r["id"],
@@ -274,7 +281,7 @@ class SqlProject:
     def text(self, document_id: int) -> str:
         with self.session() as s:
             text = s.execute(
-                select(DocumentRow.text).where(DocumentRow.id == document_id)
+                select(col(DocumentRow.text)).where(col(DocumentRow.id) == document_id)
             ).scalar_one_or_none()
             if text is None:
                 raise UnknownDocument(str(document_id))
@@ -283,7 +290,9 @@ class SqlProject:
     def turns(self, document_id: int) -> list[Turn]:
         with self.session() as s:
             rows = s.execute(
-                select(TurnRow).where(TurnRow.document_id == document_id).order_by(TurnRow.idx)
+                select(TurnRow)
+                .where(col(TurnRow.document_id) == document_id)
+                .order_by(col(TurnRow.idx))
             ).scalars()
             return [to_turn(r) for r in rows]
 
@@ -320,7 +329,7 @@ class SqlProject:
                             f"{spec.name}: code {c.key!r} has unknown parent {c.parent!r}"
                         )
                     parent_id = parent.id
-                values = {
+                values: dict[str, Any] = {
                     "name": c.name,
                     "parent_id": parent_id,
                     "position": pos,
@@ -426,10 +435,10 @@ class SqlProject:
             row = s.get(CodeRow, code_id)
             if row is None:
                 raise UnknownCode(str(code_id))
-            if s.execute(select(CodeRow.id).where(CodeRow.parent_id == code_id)).first():
+            if s.execute(select(col(CodeRow.id)).where(col(CodeRow.parent_id) == code_id)).first():
                 raise CodebookError(f"{row.name}: move or delete its sub-codes first")
             ops = self._delete_codings_ops(
-                s, select(CodingRow.id).where(CodingRow.code_id == code_id)
+                s, select(col(CodingRow.id)).where(col(CodingRow.code_id) == code_id)
             )
             values = audit.row_values(s, audit.table("code"), code_id) or {}
             s.delete(row)
@@ -461,12 +470,12 @@ class SqlProject:
             existing = {
                 (c.document_id, c.coder_id, c.start, c.end)
                 for c in s.execute(
-                    select(CodingRow).where(CodingRow.code_id == target_id)
+                    select(CodingRow).where(col(CodingRow.code_id) == target_id)
                 ).scalars()
             }
             moved = 0
             for c in list(
-                s.execute(select(CodingRow).where(CodingRow.code_id == source_id)).scalars()
+                s.execute(select(CodingRow).where(col(CodingRow.code_id) == source_id)).scalars()
             ):
                 assert c.id is not None
                 if (c.document_id, c.coder_id, c.start, c.end) in existing:
@@ -515,7 +524,7 @@ class SqlProject:
     ) -> Coding:
         with self.session() as s, s.begin():
             doc_len = s.execute(
-                select(DocumentRow.length).where(DocumentRow.id == document_id)
+                select(col(DocumentRow.length)).where(col(DocumentRow.id) == document_id)
             ).scalar_one_or_none()
             if doc_len is None:
                 raise UnknownDocument(str(document_id))
@@ -525,11 +534,11 @@ class SqlProject:
                 raise UnknownCode(str(code_id))
             dup = s.execute(
                 select(CodingRow).where(
-                    CodingRow.document_id == document_id,
-                    CodingRow.code_id == code_id,
-                    CodingRow.coder_id == coder_id,
-                    CodingRow.start == start,
-                    CodingRow.end == end,
+                    col(CodingRow.document_id) == document_id,
+                    col(CodingRow.code_id) == code_id,
+                    col(CodingRow.coder_id) == coder_id,
+                    col(CodingRow.start) == start,
+                    col(CodingRow.end) == end,
                 )
             ).scalar_one_or_none()
             if dup is not None:
@@ -549,7 +558,9 @@ class SqlProject:
             s.flush()
             assert row.id is not None
             values = audit.row_values(s, audit.table("coding"), row.id) or {}
-            code_name = s.execute(select(CodeRow.name).where(CodeRow.id == code_id)).scalar_one()
+            code_name = s.execute(
+                select(col(CodeRow.name)).where(col(CodeRow.id) == code_id)
+            ).scalar_one()
             audit.record(
                 s, coder_id, "coding.add", f"code {code_name}", [audit.op_insert("coding", values)]
             )
@@ -566,7 +577,7 @@ class SqlProject:
                 raise WorkbenchError(f"coding {coding_id} no longer exists")
             start, end = changes.get("start", row.start), changes.get("end", row.end)
             length = s.execute(
-                select(DocumentRow.length).where(DocumentRow.id == row.document_id)
+                select(col(DocumentRow.length)).where(col(DocumentRow.id) == row.document_id)
             ).scalar_one()
             if not (0 <= start < end <= length):
                 raise WorkbenchError(f"span {start}-{end} is outside the document (0-{length})")
@@ -585,7 +596,9 @@ class SqlProject:
 
     def delete_coding(self, coding_id: int, coder_id: int) -> None:
         with self.session() as s, s.begin():
-            ops = self._delete_codings_ops(s, select(CodingRow.id).where(CodingRow.id == coding_id))
+            ops = self._delete_codings_ops(
+                s, select(col(CodingRow.id)).where(col(CodingRow.id) == coding_id)
+            )
             if not ops:
                 raise WorkbenchError(f"coding {coding_id} no longer exists")
             audit.record(s, coder_id, "coding.delete", "remove coding", ops)
@@ -635,25 +648,35 @@ class SqlProject:
         with self.session() as s:
             q = select(CodingRow)
             if document_id is not None:
-                q = q.where(CodingRow.document_id == document_id)
+                q = q.where(col(CodingRow.document_id) == document_id)
             if coder_ids is not None:
-                q = q.where(CodingRow.coder_id.in_(list(coder_ids)))  # type: ignore[attr-defined]
+                q = q.where(col(CodingRow.coder_id).in_(list(coder_ids)))  # type: ignore[attr-defined]
             if code_ids is not None:
-                q = q.where(CodingRow.code_id.in_(list(code_ids)))  # type: ignore[attr-defined]
-            q = q.order_by(CodingRow.document_id, CodingRow.start, CodingRow.end, CodingRow.id)
+                q = q.where(col(CodingRow.code_id).in_(list(code_ids)))  # type: ignore[attr-defined]
+            q = q.order_by(
+                col(CodingRow.document_id),
+                col(CodingRow.start),
+                col(CodingRow.end),
+                col(CodingRow.id),
+            )
             return [to_coding(r) for r in s.execute(q).scalars()]
 
     def coding_counts(self) -> dict[int, int]:
         """Codings per code id."""
         with self.session() as s:
-            q = select(CodingRow.code_id, func.count()).group_by(CodingRow.code_id)
+            q = select(col(CodingRow.code_id), func.count()).group_by(col(CodingRow.code_id))
             return {cid: int(n) for cid, n in s.execute(q).all()}
 
     def coverage(self) -> dict[tuple[int, int], int]:
         """Characters coded per (document id, coder id), overlaps counted once."""
         spans: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
         with self.session() as s:
-            q = select(CodingRow.document_id, CodingRow.coder_id, CodingRow.start, CodingRow.end)
+            q = select(
+                col(CodingRow.document_id),
+                col(CodingRow.coder_id),
+                col(CodingRow.start),
+                col(CodingRow.end),
+            )
             for d, c, a, b in s.execute(q).all():
                 spans[(d, c)].append((a, b))
         return {key: union_length(v) for key, v in spans.items()}
@@ -677,10 +700,10 @@ class SqlProject:
         with self.session() as s:
             q = select(MemoRow)
             if kind is not None:
-                q = q.where(MemoRow.kind == kind)
+                q = q.where(col(MemoRow.kind) == kind)
             if target_id is not None:
-                q = q.where(MemoRow.target_id == target_id)
-            return [to_memo(r) for r in s.execute(q.order_by(MemoRow.id)).scalars()]
+                q = q.where(col(MemoRow.target_id) == target_id)
+            return [to_memo(r) for r in s.execute(q.order_by(col(MemoRow.id))).scalars()]
 
     # -- undo / redo --------------------------------------------------------
     def undo(self, coder_id: int | None) -> str | None:
@@ -696,17 +719,19 @@ class SqlProject:
     ) -> list[tuple[int, str, str, str]]:
         """Recent audit entries: (id, action, summary, state)."""
         with self.session() as s:
-            q = select(AuditRow.id, AuditRow.action, AuditRow.summary, AuditRow.state)
+            q = select(
+                col(AuditRow.id), col(AuditRow.action), col(AuditRow.summary), col(AuditRow.state)
+            )
             if coder_id is not None:
-                q = q.where(AuditRow.coder_id == coder_id)
-            q = q.order_by(AuditRow.id.desc()).limit(limit)  # type: ignore[union-attr]
+                q = q.where(col(AuditRow.coder_id) == coder_id)
+            q = q.order_by(col(AuditRow.id).desc()).limit(limit)  # type: ignore[union-attr]
             return [tuple(r) for r in s.execute(q).all()]  # type: ignore[misc]
 
     def mark_review(self, coding_ids: Sequence[int], flag: bool = True) -> None:
         with self.session() as s, s.begin():
             s.execute(
                 update(CodingRow)
-                .where(CodingRow.id.in_(list(coding_ids)))
+                .where(col(CodingRow.id).in_(list(coding_ids)))
                 .values(needs_review=flag)  # type: ignore[attr-defined]
             )
 
