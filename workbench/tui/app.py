@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from workbench.bootstrap import Workbench, open_workbench
@@ -17,27 +20,41 @@ from workbench.core.settings import Settings
 from workbench.tui.commands import WorkbenchCommands
 from workbench.tui.messages import CoderChanged, ProjectChanged
 
+if TYPE_CHECKING:
+    from workbench.tui.screens.project import ProjectScreen
+
 
 class WorkbenchApp(App[None]):
     """The coding workbench. ``wb`` is the wired project; widgets never hold ORM rows."""
 
     CSS_PATH = [Path(__file__).parent / "app.tcss"]
     TITLE = "workbench"
-    COMMANDS = App.COMMANDS | {WorkbenchCommands}
+    COMMANDS = {WorkbenchCommands}  # includes Textual's system commands, listed after ours
+    HELP_GROUP = "Everywhere"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1", "help", "Help", id="app.help"),
+        Binding("f1", "help", "Help", tooltip="Help: every key, how to code", id="app.help"),
         Binding("question_mark", "help", "Help", show=False, id="app.help-alt"),
-        Binding("ctrl+z", "undo", "Undo", id="app.undo"),
-        Binding("ctrl+y", "redo", "Redo", id="app.redo"),
-        Binding("f2", "switch_coder", "Coder", id="app.switch-coder"),
+        Binding("ctrl+z", "undo", "Undo", tooltip="Undo your last change", id="app.undo"),
+        Binding("ctrl+y", "redo", "Redo", show=False, tooltip="Redo", id="app.redo"),
+        Binding("f2", "switch_coder", "Coder", tooltip="Switch coder", id="app.switch-coder"),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Commands",
+            show=False,
+            priority=True,
+            tooltip="Command palette: any action, document or code by name",
+            id="app.command-palette",
+        ),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
 
     blind: reactive[bool] = reactive(False)
 
-    def __init__(self, wb: Workbench) -> None:
+    def __init__(self, wb: Workbench, *, startup_warnings: Sequence[str] = ()) -> None:
         super().__init__()
         self.wb = wb
+        self.startup_warnings = list(startup_warnings)
         self.set_keymap(dict(wb.settings.keymap))
 
     # -- lifecycle ------------------------------------------------------------
@@ -46,6 +63,18 @@ class WorkbenchApp(App[None]):
 
         self.push_screen(ProjectScreen())
         self._update_subtitle()
+        for warning in self.startup_warnings:
+            self.notify(warning, severity="warning", timeout=10)
+        if self.wb.settings.keymap:
+            from workbench.tui.keymap import unknown_ids
+
+            unknown = unknown_ids(dict(self.wb.settings.keymap))
+            if unknown:
+                self.notify(
+                    f"Key map: no binding has the id {', '.join(unknown)} (see F1 for ids)",
+                    severity="warning",
+                    timeout=10,
+                )
         if self.wb.coder is None:
             last = self.wb.store.get_meta("last_coder")
             if last:
@@ -98,7 +127,55 @@ class WorkbenchApp(App[None]):
         from workbench.tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.screen))
+
+    def _project_screen(self) -> ProjectScreen | None:
+        from workbench.tui.screens.project import ProjectScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, ProjectScreen):
+                return screen
+        return None
+
+    def action_import_files(self) -> None:
+        """Import transcripts (the project screen runs the import and shows progress)."""
+        project = self._project_screen()
+        if project is not None:
+            project.action_import_files()
+
+    def open_document(self, document_id: int) -> None:
+        """Open a document on the coding screen, from anywhere (command palette)."""
+        from workbench.tui.screens.coding import CodingScreen
+
+        project = self._project_screen()
+        if project is not None:
+            while self.screen is not project and len(self.screen_stack) > 1:
+                self.pop_screen()
+        self.push_screen(CodingScreen(document_id))
+
+    def show_code(self, code_id: int) -> None:
+        """Put the cursor on a code in the codebook tree of the current screen."""
+        from workbench.tui.screens.project import ProjectScreen
+        from workbench.tui.widgets.codebook_tree import CodebookTree
+
+        screen = self.screen
+        if isinstance(screen, ProjectScreen):
+            screen.show_code(code_id)
+            return
+        trees = screen.query(CodebookTree)
+        if not trees:
+            self.notify("There is no codebook on this screen", severity="warning")
+            return
+        tree = trees.first()
+        tree.display = True
+        tree.select_code(code_id)
+        tree.focus()
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's own palette commands, minus Quit (WorkbenchCommands lists it)."""
+        for command in super().get_system_commands(screen):
+            if command.title != "Quit":
+                yield command
 
     def action_toggle_blind(self) -> None:
         self.blind = not self.blind
@@ -141,5 +218,19 @@ class WorkbenchApp(App[None]):
 
 
 def create_app(settings: Settings) -> WorkbenchApp:
-    """Build the app on a project; the CLI and the tests use this same wiring."""
-    return WorkbenchApp(open_workbench(settings))
+    """Build the app on a project; the CLI and the tests use this same wiring.
+
+    The user's keymap file (``<data dir>/keymap.toml``) is merged under
+    ``settings.keymap``; a broken keymap file is reported in the app, not fatal.
+    """
+    from workbench.tui.keymap import load_keymap
+
+    warnings: list[str] = []
+    try:
+        file_keymap = load_keymap()
+    except WorkbenchError as err:
+        file_keymap = {}
+        warnings.append(f"{err} - using the default keys")
+    if file_keymap:
+        settings = replace(settings, keymap={**file_keymap, **settings.keymap})
+    return WorkbenchApp(open_workbench(settings), startup_warnings=warnings)
