@@ -57,7 +57,9 @@ async def test_f2_picks_an_existing_coder_from_the_list(tmp_path: Path) -> None:
         await pilot.pause()
         assert app.wb.coder is not None and app.wb.coder.name == "ben"
         assert "coder: ben" in app.sub_title
-        await pilot.press("f2", *"an", "down", "enter")  # anna, + new coder 'an'
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press(*"an", "down", "enter")  # anna, + new coder "an"
         await pilot.pause()
         assert app.wb.coder.name == "an"
         assert sorted(c.name for c in app.wb.store.coders()) == ["an", "anna", "ben"]

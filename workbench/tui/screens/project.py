@@ -22,6 +22,7 @@ from textual.worker import Worker, WorkerState
 
 from workbench.core.errors import WorkbenchError
 from workbench.core.model import Code
+from workbench.tui.keys import handle_key_now
 from workbench.tui.messages import ProjectChanged
 from workbench.tui.queries import Overview, overview
 from workbench.tui.screens.import_files import (
@@ -40,6 +41,9 @@ NARROW = 100  # below this many columns the panes stack
 
 class DocumentTable(DataTable[Text]):
     """The project's documents, one row each; Enter opens the highlighted one."""
+
+    async def on_key(self, event: events.Key) -> None:
+        await handle_key_now(self, event)
 
     HELP_GROUP = "Documents list"
     BINDINGS: ClassVar[list[BindingType]] = [

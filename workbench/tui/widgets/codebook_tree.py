@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from rich.text import Text
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.color import Color, ColorParseError
 from textual.message import Message
@@ -20,6 +21,7 @@ from textual.widgets.tree import TreeNode
 
 from workbench.core.errors import WorkbenchError
 from workbench.core.model import Code
+from workbench.tui.keys import handle_key_now
 from workbench.tui.widgets.transcript import code_colour
 
 if TYPE_CHECKING:
@@ -75,6 +77,9 @@ def colour_name(colour: str) -> str:
 
 class CodebookTree(Tree[Code]):
     """Codes by hierarchy; label shows a colour swatch, the name and the count."""
+
+    async def on_key(self, event: events.Key) -> None:
+        await handle_key_now(self, event)
 
     HELP_GROUP: ClassVar[str] = "Codebook tree"
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -53,7 +53,24 @@ _LIST_KEYS: list[BindingType] = [
 
 
 class _ListModal:
-    """Arrow keys in the filter box move the list highlight."""
+    """Arrow keys in the filter box move the list highlight.
+
+    Keys typed before the filter box has focus (a terminal delivers a fast
+    burst like ``c o n Enter`` at once, before the modal has mounted) go into
+    the filter instead of being lost.
+    """
+
+    def on_key(self, event: events.Key) -> None:
+        inputs = self.query(Input)  # type: ignore[attr-defined]
+        if not inputs or not event.is_printable or not event.character:
+            return
+        box = inputs.first()
+        if self.focused is box:  # type: ignore[attr-defined]
+            return
+        box.insert_text_at_cursor(event.character)
+        box.focus()
+        event.stop()
+        event.prevent_default()
 
     def action_list_move(self, action: str) -> None:
         option_list = self.query_one(OptionList)  # type: ignore[attr-defined]

@@ -29,6 +29,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from workbench.core.model import Coding, Turn
+from workbench.tui.keys import handle_key_now
 from workbench.tui.selection import Caret, Span, Units, trim_span
 
 GUTTER = 3  # two coding marks and a space
@@ -269,6 +270,9 @@ def _hidden(key: str, action: str, description: str, name: str) -> Binding:
 
 class TranscriptView(ScrollView, can_focus=True):
     """One transcript, its codings tinted in their code's colour, a cursor and a selection."""
+
+    async def on_key(self, event: events.Key) -> None:
+        await handle_key_now(self, event)
 
     HELP_GROUP = "Transcript"
     COMPONENT_CLASSES: ClassVar[set[str]] = {
