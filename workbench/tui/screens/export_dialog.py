@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -78,6 +79,7 @@ def display_path(path: Path) -> str:
 class ExportScreen(ModalScreen[ExportRequest | None]):
     """Choose what to export, the format and the file; Enter exports, Escape cancels."""
 
+    CSS_PATH = "themes.tcss"
     HELP_GROUP = "Export"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="export.cancel"),
@@ -109,20 +111,27 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
             with Horizontal(id="export-choices"):
                 with Vertical(id="export-kind-box"):
                     yield Label("What", classes="export-label")
-                    with RadioSet(id="export-kind"):
+                    with RadioSet(id="export-kind", compact=True):
                         for name, (help_text, _formats) in KINDS.items():
                             yield RadioButton(
-                                f"{name:<13}{help_text}", value=name == self.kind, name=name
+                                Text.assemble(f"{name:<13}", (help_text, "dim")),
+                                value=name == self.kind,
+                                name=name,
+                                compact=True,
                             )
                 with Vertical(id="export-format-box"):
                     yield Label("Format", classes="export-label")
-                    yield RadioSet(id="export-format")
-            yield Label("File (the folder is created if needed; mode 0600)", classes="export-label")
-            yield Input(id="export-path", suggester=PathSuggester(), placeholder="file to write")
+            yield Label("File (missing folders are created; mode 0600)", classes="export-label")
+            yield Input(
+                id="export-path",
+                suggester=PathSuggester(),
+                placeholder="file to write",
+                compact=True,
+            )
             yield Static("", id="export-note", classes="hint", markup=False)
             with Horizontal(classes="buttons"):
-                yield Button("Export (enter)", variant="primary", id="export")
-                yield Button("Cancel (esc)", id="cancel")
+                yield Button("Export", variant="primary", id="export", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
 
     async def on_mount(self) -> None:
         await self._show_formats()
@@ -130,14 +139,16 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         self.query_one("#export-kind", RadioSet).focus()
 
     async def _show_formats(self) -> None:
-        box = self.query_one("#export-format", RadioSet)
-        await box.remove_children()
+        """A fresh format set for the kind (a RadioSet sets itself up when mounted)."""
+        box = self.query_one("#export-format-box", Vertical)
+        await box.query(RadioSet).remove()
         formats = KINDS[self.kind][1]
         if self.format not in formats:
             self.format = formats[0]
-        await box.mount_all(
-            RadioButton(fmt, value=fmt == self.format, name=fmt) for fmt in formats
-        )
+        buttons = [
+            RadioButton(fmt, value=fmt == self.format, name=fmt, compact=True) for fmt in formats
+        ]
+        await box.mount(RadioSet(*buttons, id="export-format", compact=True))
 
     def _fill_path(self) -> None:
         """Put the default path in the box, or swap the suffix of the user's own path."""
@@ -196,7 +207,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         if not value.strip():
             self.query_one("#export-note", Static).update("Type the file to write.")
             return
-        path = to_path(value)
+        path = to_path(value).absolute()
         if path.is_dir():
             self.query_one("#export-note", Static).update("That is a folder: add a file name.")
             return
