@@ -54,7 +54,7 @@ def backup_sqlite(engine: Engine, reason: str) -> Path | None:
     path = sqlite_path(engine)
     if path is None or not path.exists() or path.stat().st_size == 0:
         return None
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     target = path.with_name(f"{path.stem}.{stamp}.{reason}.bak{path.suffix}")
     src = sqlite3.connect(str(path))
     try:

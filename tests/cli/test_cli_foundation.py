@@ -1,4 +1,4 @@
-"""The command line as a user meets it: CliRunner for behaviour, one subprocess for the real entry point."""
+"""The command line as a user meets it (CliRunner, plus one real subprocess)."""
 
 from __future__ import annotations
 
@@ -45,7 +45,11 @@ def test_demo_no_tui_loads_the_sample_study(tmp_path: Path) -> None:
     assert len(data["coders"]) >= 2  # type: ignore[arg-type]
     assert data["codings"] > 100  # type: ignore[operator]
     code, out, _ = run(project, "codebook", "export")
-    top = [line for line in out.splitlines() if line.startswith("  - key:") or line.startswith("- key:")]
+    top = [
+        line
+        for line in out.splitlines()
+        if line.startswith("  - key:") or line.startswith("- key:")
+    ]
     assert len(top) >= 3
     assert stat.S_IMODE(os.stat(project).st_mode) == 0o600
     # running the demo again adds nothing

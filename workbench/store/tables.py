@@ -116,6 +116,9 @@ class CodingRow(SQLModel, table=True):
     __table_args__ = (
         Index("ix_coding_document_coder", "document_id", "coder_id", "start"),
         Index("ix_coding_code", "code_id"),
+        # ids are never reused on SQLite either: undo re-inserts a deleted coding with its
+        # old id, which another coder's new coding must not have taken meanwhile (0002)
+        {"sqlite_autoincrement": True},
     )
     id: int | None = Field(default=None, primary_key=True)
     document_id: int = Field(foreign_key="document.id", ondelete="CASCADE")
@@ -179,3 +182,50 @@ class SuggestionRow(SQLModel, table=True):
     coder_id: int | None = Field(default=None, foreign_key="coder.id", ondelete="SET NULL")
     created_at: datetime = Field(sa_column=_ts())
     decided_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+
+
+# -- team work: transcript revisions and reconciliation (migration 0002) -------------
+
+
+class DocumentRevisionRow(SQLModel, table=True):
+    """One change of a document's text (``revise``, ``deidentify``) and what it did.
+
+    ``old_checksum`` lets a merge recognise the same transcript in a copy that has not
+    been revised yet. ``detail`` is JSON: the codings that moved or need review (never
+    the replaced identifiers, for de-identification).
+    """
+
+    __tablename__ = "document_revision"
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE", index=True)
+    at: datetime = Field(sa_column=_ts())
+    coder_id: int | None = Field(default=None, foreign_key="coder.id", ondelete="SET NULL")
+    kind: str = Field(max_length=20)  # revise, deidentify
+    old_checksum: str = Field(max_length=64, index=True)
+    new_checksum: str = Field(max_length=64)
+    summary: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    detail: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
+
+
+class ReconcileDecisionRow(SQLModel, table=True):
+    """How a disagreement between two coders on one passage was settled.
+
+    ``coder_a_id < coder_b_id``; ``decision`` is ``a``, ``b``, ``both``, ``neither`` or
+    ``edit``. The consensus codings it produced belong to the ``consensus`` coder; both
+    are written in one audit entry, so undo removes them together.
+    """
+
+    __tablename__ = "reconcile_decision"
+    __table_args__ = (
+        UniqueConstraint("document_id", "start", "end", "coder_a_id", "coder_b_id"),
+        {"sqlite_autoincrement": True},  # undo restores ids; never hand one out twice
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE")
+    start: int
+    end: int
+    coder_a_id: int = Field(foreign_key="coder.id", ondelete="CASCADE")
+    coder_b_id: int = Field(foreign_key="coder.id", ondelete="CASCADE")
+    decision: str = Field(max_length=10)
+    decided_by_id: int | None = Field(default=None, foreign_key="coder.id", ondelete="SET NULL")
+    at: datetime = Field(sa_column=_ts())

@@ -360,6 +360,14 @@ def run_export(
     chosen = resolve_format(spec, output, fmt)
     filters = filters or Filters()
     options = options or ExportOptions()
+    if spec.name != "codebook":  # the codebook holds no transcript text
+        from workbench.workflows.deidentify import check_export_allowed
+
+        wanted = None
+        if filters.documents:
+            names = set(filters.documents)
+            wanted = [d.id for d in store.documents() if d.name in names]
+        check_export_allowed(store, wanted)
     data = spec.build(store, filters, options)
     write_atomic(output, lambda out: spec.renderers[chosen](data, out))
     empty = bool(getattr(data, "is_empty", False))
