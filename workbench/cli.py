@@ -115,8 +115,6 @@ def import_cmd(
             import_refi_file(ctx, p)
         return
     wb = _open(ctx)
-    if coder:
-        wb.use_coder(coder)
     imported = duplicates = 0
     failed: list[str] = []
     show_progress = sys.stderr.isatty()
@@ -141,6 +139,8 @@ def import_cmd(
     if failed and not skip_errors:
         _err("workbench: nothing imported (fix the file(s) above or use --skip-errors)")
         raise typer.Exit(1)
+    if coder:  # only once the import went through: a failed import writes nothing
+        wb.use_coder(coder)
     typer.echo(f"{imported} imported, {duplicates} already in the project, {len(failed)} failed")
     if failed:
         raise typer.Exit(1)
@@ -192,7 +192,9 @@ def codebook_export(
     if output is None:
         typer.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        from workbench.io.export.write import write_atomic
+
+        write_atomic(output, lambda out: out.write(text.encode("utf-8")))
         typer.echo(f"codebook written to {output}")
 
 
@@ -278,9 +280,18 @@ def open_cmd(
 
 
 def _register_late_commands() -> None:
+    from workbench.cli_agreement import agreement_cmd, irr_cmd
     from workbench.cli_export import export_cmd
+    from workbench.cli_suggest import suggest_cmd
+    from workbench.cli_team import deidentify_cmd, merge_cmd, revise_cmd
 
     app.command("export")(export_cmd)
+    app.command("suggest")(suggest_cmd)
+    app.command("merge")(merge_cmd)
+    app.command("deidentify")(deidentify_cmd)
+    app.command("revise")(revise_cmd)
+    app.command("irr")(irr_cmd)
+    app.command("agreement")(agreement_cmd)
 
 
 _register_late_commands()

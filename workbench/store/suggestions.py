@@ -32,8 +32,8 @@ HIGH_ID_KEY = "suggestion.high_id"
 
 
 def _is_coder(coder_id: int | None) -> Any:
-    col = col(SuggestionRow.coder_id)
-    return col.is_(None) if coder_id is None else col == coder_id
+    column = col(SuggestionRow.coder_id)
+    return column.is_(None) if coder_id is None else column == coder_id
 
 
 def to_suggestion(row: SuggestionRow) -> Suggestion:
@@ -91,9 +91,9 @@ class SuggestionRepo:
             taken = {
                 (c, a, b)
                 for c, a, b in s.execute(
-                    select(col(SuggestionRow.code_id), col(SuggestionRow.start), col(SuggestionRow.end)).where(
-                        col(SuggestionRow.document_id) == document_id
-                    )
+                    select(
+                        col(SuggestionRow.code_id), col(SuggestionRow.start), col(SuggestionRow.end)
+                    ).where(col(SuggestionRow.document_id) == document_id)
                 ).all()
             }
             now = utcnow()
@@ -143,7 +143,7 @@ class SuggestionRepo:
                 q = q.where(col(SuggestionRow.document_id) == document_id)
             if coder_id is not None:
                 q = q.where(col(SuggestionRow.coder_id) == coder_id)
-            return int(s.execute(q).rowcount or 0)
+            return int(s.execute(q).rowcount or 0)  # type: ignore[attr-defined]
 
     # -- reading -------------------------------------------------------------
     def get(self, suggestion_id: int) -> Suggestion:

@@ -143,6 +143,33 @@ class WorkbenchApp(App[None]):
         if project is not None:
             project.action_import_files()
 
+    def action_agreement_report(self) -> None:
+        """Inter-coder agreement per code (the agreement screen)."""
+        from workbench.tui.screens.agreement import AgreementScreen
+
+        if not isinstance(self.screen, AgreementScreen):
+            self.push_screen(AgreementScreen())
+
+    def action_themes(self) -> None:
+        """Theme summary: counts by participant, quotes, exports (the themes screen)."""
+        from workbench.tui.screens.themes import ThemesScreen
+
+        if not isinstance(self.screen, ThemesScreen):
+            self.push_screen(ThemesScreen())
+
+    def action_reconcile(self) -> None:
+        """Walk the disagreements of the two coders who share most documents."""
+        from workbench.tui.screens.reconcile import ReconcileScreen
+        from workbench.workflows.agreement import default_coders
+
+        coders = default_coders(self.wb.store)
+        if len(coders) < 2:
+            self.notify("Reconciliation needs two coders who coded the same documents",
+                        severity="warning")  # fmt: skip
+            return
+        if not isinstance(self.screen, ReconcileScreen):
+            self.push_screen(ReconcileScreen(coders[0], coders[1]))
+
     def open_document(self, document_id: int) -> None:
         """Open a document on the coding screen, from anywhere (command palette)."""
         from workbench.tui.screens.coding import CodingScreen

@@ -79,6 +79,9 @@ class WorkbenchCommands(Provider):
             ("Toggle blind mode (hide other coders' codings)", "toggle_blind"),
             ("Import files", "import_files"),
             ("Switch coder", "switch_coder"),
+            ("Agreement report: inter-coder agreement per code", "agreement_report"),
+            ("Themes: theme summary, quotes and exports", "themes"),
+            ("Reconcile two coders' disagreements (consensus)", "reconcile"),
         )
         for name, action in extras:
             if action not in seen:

@@ -21,27 +21,42 @@ _END = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s)|\n\s*\n""")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 
 
+# The word before a full stop is looked for this far back at most. A sentence-ending
+# "." is the first dot of its run, so the word before it ends in exactly one dot; a
+# word longer than this is never an abbreviation (the longest is 6 letters) nor a single
+# letter, so looking further back cannot change the decision (it only costs time: the
+# search would otherwise rescan the whole sentence at every full stop).
+_LOOKBACK = 16
+
+
+def _keep(out: list[tuple[int, int]], text: str, a: int, b: int) -> None:
+    """Append ``(a, b)`` without surrounding whitespace (``str.strip`` and
+    ``str.isspace`` agree on what whitespace is), unless nothing is left."""
+    piece = text[a:b]
+    kept = piece.strip()
+    if kept:
+        a += len(piece) - len(piece.lstrip())
+        out.append((a, a + len(kept)))
+
+
 def _split_block(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
+    out: list[tuple[int, int]] = []
     cur = start
     for m in _END.finditer(text, start, end):
-        stop = m.end() if not m.group().startswith("\n") else m.start()
-        if not m.group().startswith("\n"):
-            before = _WORD_BEFORE.search(text, cur, m.start() + 1)
-            word = before.group(1).lower().rstrip(".") if before else ""
-            if m.group()[0] == "." and (word in _ABBREV or (len(word) == 1 and word.isalpha())):
-                continue
-        spans.append((cur, stop))
+        at = m.start()
+        first = text[at]
+        if first == "\n":  # a paragraph break ends the sentence before it
+            stop = at
+        else:
+            stop = m.end()
+            if first == ".":
+                before = _WORD_BEFORE.search(text, max(cur, at - _LOOKBACK), at + 1)
+                word = before.group(1).lower().rstrip(".") if before else ""
+                if word in _ABBREV or (len(word) == 1 and word.isalpha()):
+                    continue
+        _keep(out, text, cur, stop)
         cur = m.end()
-    spans.append((cur, end))
-    out = []
-    for a, b in spans:
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if b > a:
-            out.append((a, b))
+    _keep(out, text, cur, end)
     return out
 
 

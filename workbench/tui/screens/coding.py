@@ -105,6 +105,7 @@ class CodingScreen(Screen[None]):
         _key("slash", "find", "Find", "find"),
         _key("ctrl+f", "project_search", "Search the project", "search-project", show=False),
         _key("b", "blind", "Blind", "blind"),
+        _key("g", "suggestions", "Suggestions", "suggestions", show=False),
         _key("f3", "toggle_panel('left')", "Documents panel", "toggle-left", show=False),
         _key("f4", "toggle_panel('right')", "Here panel", "toggle-right", show=False),
         _key("escape", "escape", "Clear search / selection, back", "escape", show=False),
@@ -690,6 +691,12 @@ class CodingScreen(Screen[None]):
     # -- modes and leaving ----------------------------------------------------------------------
     def action_blind(self) -> None:
         self.wbapp.action_toggle_blind()
+
+    def action_suggestions(self) -> None:
+        """Open the suggestions panel for this document (spaCy loads there, in a worker)."""
+        from workbench.tui.screens.suggestions import SuggestionsScreen
+
+        self.app.push_screen(SuggestionsScreen(self.document_id))
 
     def action_escape(self) -> None:
         if self.transcript.hits or self._findbar.has_class("-open"):

@@ -101,6 +101,29 @@ class ProjectScreen(Screen[None]):
             tooltip="Show or hide the codebook pane",
             id="project.toggle-codebook",
         ),
+        Binding(
+            "g",
+            "agreement_report",
+            "Agreement",
+            show=False,
+            tooltip="Agreement report: inter-coder agreement per code",
+            id="project.agreement-report",
+        ),
+        Binding(
+            "T",
+            "themes",
+            "Themes",
+            tooltip="Theme summary: participants, quotes and exports",
+            id="project.themes",
+        ),
+        Binding(
+            "C",
+            "reconcile",
+            "Reconcile",
+            show=False,
+            tooltip="Reconcile two coders' disagreements into a consensus coder",
+            id="project.reconcile",
+        ),
         Binding("escape", "cancel_import", "Cancel import", id="project.cancel-import"),
     ]
 
@@ -227,6 +250,15 @@ class ProjectScreen(Screen[None]):
         from workbench.tui.screens.coding import CodingScreen
 
         self.app.push_screen(CodingScreen(document_id))
+
+    def action_agreement_report(self) -> None:
+        self.wb_app.action_agreement_report()
+
+    def action_themes(self) -> None:
+        self.wb_app.action_themes()
+
+    def action_reconcile(self) -> None:
+        self.wb_app.action_reconcile()
 
     def action_toggle_codebook(self) -> None:
         pane = self.query_one("#codebook-pane")
