@@ -38,7 +38,8 @@ def test_tui_loads_textual_not_spacy() -> None:
 
 
 def test_core_has_no_sqlalchemy() -> None:
-    code = "import sys, workbench.core.model, workbench.core.errors; print('sqlalchemy' in sys.modules)"
+    code = "import sys, workbench.core.model, workbench.core.errors; "
+    code += "print('sqlalchemy' in sys.modules)"
     assert _loaded(code) == "False"
 
 

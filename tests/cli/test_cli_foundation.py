@@ -99,7 +99,9 @@ def test_bad_transcript_is_one_clean_line_and_project_unchanged(tmp_path: Path, 
 
 
 CODEBOOK_ERRORS = {
-    "cycle.yaml": "name: c\ncodes:\n  - {key: a, name: A, parent: b}\n  - {key: b, name: B, parent: a}\n",
+    "cycle.yaml": (
+        "name: c\ncodes:\n  - {key: a, name: A, parent: b}\n  - {key: b, name: B, parent: a}\n"
+    ),
     "dup.yaml": "name: d\ncodes:\n  - {key: a, name: Same}\n  - {key: b, name: Same}\n",
     "broken.yaml": "name: [unclosed\n",
     "empty.yaml": "",

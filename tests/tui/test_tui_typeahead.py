@@ -1,4 +1,4 @@
-"""Keys typed faster than a modal mounts must not be lost (a real terminal delivers them in one burst)."""
+"""Keys typed faster than a modal mounts are not lost (a terminal delivers a burst at once)."""
 
 from __future__ import annotations
 
