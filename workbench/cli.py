@@ -11,7 +11,7 @@ import os
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, BinaryIO
 
 import typer
 from typer.core import TyperGroup
@@ -194,7 +194,10 @@ def codebook_export(
     else:
         from workbench.io.export.write import write_atomic
 
-        write_atomic(output, lambda out: out.write(text.encode("utf-8")))
+        def write(out: BinaryIO) -> None:
+            out.write(text.encode("utf-8"))
+
+        write_atomic(output, write)
         typer.echo(f"codebook written to {output}")
 
 
