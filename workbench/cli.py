@@ -77,8 +77,25 @@ def main_callback(
 ) -> None:
     """Open PROJECT (or the default project) in the coding TUI when no command is given."""
     ctx.obj = Settings(project=project or default_project())
+    if ctx.invoked_subcommand in NEEDS_EXISTING_PROJECT:
+        _require_existing(ctx.obj.project)
     if ctx.invoked_subcommand is None:
         open_cmd(ctx, coder=None)
+
+
+# Commands that read or change an existing project: a mistyped --project path must not
+# silently create an empty project and report on it.
+NEEDS_EXISTING_PROJECT = {"info", "agreement", "export", "suggest", "revise", "deidentify", "merge"}
+
+
+def _require_existing(project: str) -> None:
+    if is_server_url(project) or project.startswith("sqlite"):
+        return
+    path = Path(project).expanduser()
+    if not path.exists():
+        raise WorkbenchError(
+            f"{path}: no such project (create one with `workbench init` or `workbench import`)"
+        )
 
 
 @app.command("init")
@@ -134,10 +151,9 @@ def import_cmd(
             typer.echo(f"skipped {outcome.message}")
         else:
             failed.append(outcome.message)
-    for msg in failed:
+    for msg in failed:  # one line per bad file; nothing was imported (see --skip-errors)
         _err(f"workbench: {msg}")
     if failed and not skip_errors:
-        _err("workbench: nothing imported (fix the file(s) above or use --skip-errors)")
         raise typer.Exit(1)
     if coder:  # only once the import went through: a failed import writes nothing
         wb.use_coder(coder)

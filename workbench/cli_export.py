@@ -13,7 +13,10 @@ import typer
 
 from workbench.core.errors import WorkbenchError
 
-KINDS_HELP = "summary, quotes, matrix, cooccurrence or codebook (see docs/exports.md)."
+KINDS_HELP = (
+    "summary, quotes, matrix, cooccurrence, codebook (docs/exports.md), "
+    "or qdpx / qdc (REFI-QDA, docs/refi-qda.md)."
+)
 
 
 def _open(ctx: typer.Context):  # noqa: ANN202 - returns Workbench; imported lazily

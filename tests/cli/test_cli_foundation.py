@@ -24,6 +24,8 @@ def run(project: Path, *args: str) -> tuple[int, str, str]:
 
 
 def info(project: Path) -> dict[str, object]:
+    if not project.exists():
+        assert run(project, "init")[0] == 0
     code, out, err = run(project, "info", "--json")
     assert code == 0, err
     return json.loads(out)
@@ -171,6 +173,14 @@ def test_console_script_prints_no_traceback(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert proc.stderr.startswith("workbench: missing.vtt")
+
+
+def test_info_on_a_missing_project_is_refused_and_creates_nothing(tmp_path: Path) -> None:
+    missing = tmp_path / "typo" / "projekt.sqlite"
+    code, _, err = run(missing, "info", "--json")
+    assert code == 1
+    assert "no such project" in err
+    assert not missing.parent.exists()
 
 
 def test_usage_error_exits_2(tmp_path: Path) -> None:
