@@ -61,6 +61,10 @@ class WorkbenchApp(App[None]):
     def on_mount(self) -> None:
         from workbench.tui.screens.project import ProjectScreen
 
+        if self.wb.coder is not None:  # blind mode is remembered per coder
+            self.set_reactive(
+                WorkbenchApp.blind, self.wb.store.get_meta(f"blind:{self.wb.coder.name}") == "1"
+            )
         self.push_screen(ProjectScreen())
         self._update_subtitle()
         for warning in self.startup_warnings:
@@ -90,7 +94,9 @@ class WorkbenchApp(App[None]):
         self.title = f"workbench · {self.wb.project_label}"
         self.sub_title = f"coder: {coder} · blind: {'on' if self.blind else 'off'}"
 
-    def watch_blind(self, _old: bool, _new: bool) -> None:
+    def watch_blind(self, _old: bool, new: bool) -> None:
+        if self.wb.coder is not None:  # remembered per coder across sessions
+            self.wb.store.set_meta(f"blind:{self.wb.coder.name}", "1" if new else "0")
         self._update_subtitle()
         self.refresh_views("blind")
 
@@ -102,6 +108,7 @@ class WorkbenchApp(App[None]):
             self.notify(str(err), severity="error")
             return
         self.wb.store.set_meta("last_coder", name)
+        self.set_reactive(WorkbenchApp.blind, self.wb.store.get_meta(f"blind:{name}") == "1")
         self._update_subtitle()
         self.post_message(CoderChanged(name))
         self.refresh_views("coder")
@@ -147,8 +154,17 @@ class WorkbenchApp(App[None]):
         """Inter-coder agreement per code (the agreement screen)."""
         from workbench.tui.screens.agreement import AgreementScreen
 
+        if self._refuse_in_blind_mode("the agreement report"):
+            return
+
         if not isinstance(self.screen, AgreementScreen):
             self.push_screen(AgreementScreen())
+
+    def _refuse_in_blind_mode(self, what: str) -> bool:
+        if self.blind:
+            self.notify(f"Blind mode is on: {what} shows other coders' work. Press b to turn "
+                        "blind mode off first.", severity="warning")  # fmt: skip
+        return self.blind
 
     def action_themes(self) -> None:
         """Theme summary: counts by participant, quotes, exports (the themes screen)."""
@@ -161,6 +177,9 @@ class WorkbenchApp(App[None]):
         """Walk the disagreements of the two coders who share most documents."""
         from workbench.tui.screens.reconcile import ReconcileScreen
         from workbench.workflows.agreement import default_coders
+
+        if self._refuse_in_blind_mode("reconciliation"):
+            return
 
         coders = default_coders(self.wb.store)
         if len(coders) < 2:

@@ -30,9 +30,13 @@ class Overview:
         )
 
 
-def overview(store: SqlProject) -> Overview:
-    """Documents with the share coded by each coder, plus the project counts."""
-    coders = tuple(store.coders())
+def overview(store: SqlProject, only_coder: int | None = None) -> Overview:
+    """Documents with the share coded by each coder, plus the project counts.
+
+    With ``only_coder`` (blind mode) only that coder's progress is shown, and the
+    counts are that coder's, so double coding stays independent.
+    """
+    coders = tuple(c for c in store.coders() if only_coder is None or c.id == only_coder)
     coverage = store.coverage()
     rows = []
     for doc in store.documents():
@@ -40,7 +44,13 @@ def overview(store: SqlProject) -> Overview:
             (coverage.get((doc.id, c.id), 0) / doc.length) if doc.length else 0.0 for c in coders
         )
         rows.append(DocumentRow(doc, shares))
-    return Overview(coders, tuple(rows), store.info())
+    info = store.info()
+    if only_coder is not None:
+        own = len(store.codings(coder_ids=[only_coder]))
+        info = ProjectInfo(
+            info.documents, info.codes, own, tuple(c.name for c in coders), info.cases
+        )
+    return Overview(coders, tuple(rows), info)
 
 
 def _n(count: int, noun: str) -> str:

@@ -7,6 +7,7 @@ worker with a progress bar (Escape cancels). The codebook tree owns the codebook
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -172,7 +173,9 @@ class ProjectScreen(Screen[None]):
     # -- data ---------------------------------------------------------------------
     def reload(self) -> None:
         store = self.wb_app.wb.store
-        self._overview = ov = overview(store)
+        app = self.wb_app
+        blind_id = app.wb.coder.id if app.blind and app.wb.coder is not None else None
+        self._overview = ov = overview(store, only_coder=blind_id)
         table = self.query_one(DocumentTable)
         current = table.document_id
         table.clear(columns=True)
@@ -215,8 +218,13 @@ class ProjectScreen(Screen[None]):
         table.display = bool(ov.rows)
         self.query_one("#no-documents").display = not ov.rows
         tree = self.query_one(CodebookTree)
-        tree.set_codes(store.codes(), store.coding_counts())
-        self.query_one("#summary", Static).update(ov.summary)
+        if blind_id is None:
+            counts = store.coding_counts()
+        else:
+            counts = dict(Counter(c.code_id for c in store.codings(coder_ids=[blind_id])))
+        tree.set_codes(store.codes(), counts)
+        blind_note = " · blind: your codings only" if blind_id is not None else ""
+        self.query_one("#summary", Static).update(ov.summary + blind_note)
         self._describe(tree.highlighted_code)
 
     @on(ProjectChanged)
