@@ -610,6 +610,13 @@ def _apply(
     coder_ids = {name: store.ensure_coder(name).id for name in sorted(plan.coders | memo_coders)}
     report.coders_added = sorted(set(coder_ids) - before)
     doc_ids: list[int] = []
+    new_docs = sum(1 for doc in plan.docs if doc.parsed is not None)
+    if new_docs:
+        report.assumptions.append(
+            f"{new_docs} new document(s): speaker turns were rebuilt from the speaker labels in "
+            "the text; media times of turns (from .vtt/.srt transcripts) are not part of "
+            "REFI-QDA and were not carried over"
+        )
     for doc in plan.docs:
         if doc.parsed is not None:
             doc_ids.append(store.add_document(doc.parsed).id)
