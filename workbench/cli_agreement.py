@@ -252,6 +252,6 @@ def agreement_cmd(
     typer.echo(
         f"wrote agreement ({fmt}, unit {report.unit}) to {', '.join(map(str, written))}: "
         f"{len(report.rows)} codes, {len(report.documents)} documents, "
-        f"{len(report.disagreements)} disagreements; pooled {report.kappa_name} {kappa}, "
-        f"alpha {alpha}"
+        f"{len(report.disagreements)} units with a disagreement; "
+        f"pooled {report.kappa_name} {kappa}, alpha {alpha}"
     )

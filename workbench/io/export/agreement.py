@@ -264,7 +264,10 @@ def agreement_markdown(report: AgreementReport) -> str:
         *_table_md(report, [*report.rows, report.pooled], "Code"),
         "",
         f"Bands: α — {ALPHA_BANDS}. κ — {KAPPA_BANDS}. Prevalence: share of units where at "
-        "least one coder applied the code. Disagreements: units the coders decided differently.",
+        "least one coder applied the code. Disagreements (table): units the coders decided "
+        "differently for that code; the pooled row adds them up over codes, so a unit where "
+        "the coders differ on two codes counts twice. The disagreement list below has one "
+        "entry per unit (a unit can disagree on several codes).",
         "",
     ]
     undefined = _undefined_notes([*report.rows, report.pooled])

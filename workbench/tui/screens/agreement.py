@@ -386,7 +386,7 @@ class AgreementScreen(Screen[None]):
         self._show_status(
             f"{' × '.join(report.coders)} · unit: {report.unit_name} (u) · "
             f"{docs} document{'s' if docs != 1 else ''}{excluded} · "
-            f"{len(report.disagreements):,} disagreements · c coders · enter drills in"
+            f"{len(report.disagreements):,} units with a disagreement · c coders · enter drills in"
         )
         self._describe(table.highlighted_key)
 
