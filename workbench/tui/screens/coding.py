@@ -7,6 +7,7 @@ cursor and the scroll position. Widgets get frozen objects only.
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 from collections import Counter
@@ -170,6 +171,10 @@ class CodingScreen(Screen[None]):
             self.call_after_refresh(self.action_back)
             return
         self._layout_panels(self.app.size.width)
+        # The loaded transcript, layout and codings live as long as the screen; moving
+        # them out of the cyclic collector's reach keeps full collections (measured at
+        # ~140 ms on a 20,000-word transcript, bench/bench_tui.py) off the keystroke path.
+        gc.freeze()
 
     # -- loading ---------------------------------------------------------------------
     def _me(self) -> int | None:
