@@ -49,3 +49,22 @@ async def test_burst_s_c_two_letters_enter_codes_the_sentence(tmp_path: Path) ->
         assert len(new) == 1
         assert new[0].code_id == app.wb.store.code("sponsor").id
         assert not isinstance(app.screen, CodePicker)
+
+
+async def test_undo_clears_the_coded_status(tmp_path: Path) -> None:
+    path = build_project(tmp_path / "status.sqlite")
+    app = create_app(Settings(project=str(path), coder="anna"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        doc = app.wb.store.documents()[0]
+        app.push_screen(CodingScreen(doc.id))
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CodingScreen)
+        await pilot.press("s", "c")
+        await pilot.pause()
+        await pilot.press(*"sp", "enter")
+        await pilot.pause()
+        assert "coded" in str(screen.transcript.border_subtitle)
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert "coded" not in str(screen.transcript.border_subtitle)

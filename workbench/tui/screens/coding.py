@@ -251,9 +251,11 @@ class CodingScreen(Screen[None]):
         if options:
             option_list.highlighted = current
 
-    def on_project_changed(self, _message: ProjectChanged) -> None:
+    def on_project_changed(self, message: ProjectChanged) -> None:
         if not self.is_mounted or self.document is None:
             return
+        if message.what in ("undo", "redo"):  # "coded X" would describe what was just undone
+            self._status = ""
         try:
             self.wbapp.wb.store.document(self.document_id)
         except WorkbenchError:

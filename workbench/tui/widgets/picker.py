@@ -140,6 +140,15 @@ class CodePicker(_ListModal, ModalScreen[Pick | None]):
     def on_mount(self) -> None:
         self._refill("")
         self.query_one(Input).focus()
+        self._fit(self.app.size.width)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size.width)
+
+    def _fit(self, width: int) -> None:
+        # Below 100 columns the definition beside the list would squeeze every row
+        # into two lines; the list gets the width (the definition is on the coding screen).
+        self.query_one("#picker-definition").display = width >= 100
 
     @property
     def options(self) -> OptionList:
