@@ -442,9 +442,23 @@ async def test_suggestions_screen_review_with_one_key(trained_path: Path) -> Non
         assert not isinstance(app.screen, SuggestionsScreen)
 
 
-async def test_escape_cancels_training_in_the_panel(trained_path: Path) -> None:
+async def test_escape_cancels_training_in_the_panel(
+    trained_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workbench.core.model import Progress
     from workbench.tui.app import create_app
     from workbench.tui.screens.suggestions import SuggestionsScreen
+
+    real_train = sg.train
+
+    def held_train(store, coder_id, cancelled, **kw):  # type: ignore[no-untyped-def]
+        # Training on the small sample can finish before Escape arrives; hold it at the
+        # start until the cancel (or 10 s) so the test always exercises cancelling.
+        yield Progress(0, 1, "starting")
+        cancelled.wait(10)
+        yield from real_train(store, coder_id, cancelled, **kw)
+
+    monkeypatch.setattr(sg, "train", held_train)
 
     app = create_app(Settings(project=str(trained_path), coder="anna"))
     anna = app.wb.store.coder("anna").id
