@@ -50,6 +50,7 @@ from workbench.core.agreement_report import (
     Stat,
 )
 from workbench.io.export.html import CSS as BASE_CSS
+from workbench.io.export.html import page
 
 SHOW_CHARS = 400  # passages longer than this are shortened for display (md, html)
 MAX_LISTED = 5000  # disagreements written to md and html (csv and json list them all)
@@ -637,24 +638,7 @@ def agreement_html(report: AgreementReport) -> str:
         *[f"<li>{escape(r)}</li>" for r in report.references],
         "</ul>",
     ]
-    return "\n".join(
-        [
-            "<!DOCTYPE html>",
-            '<html lang="en">',
-            "<head>",
-            '<meta charset="utf-8">',
-            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            '<meta name="referrer" content="no-referrer">',
-            f"<title>{escape(heading)}</title>",
-            f"<style>{CSS}</style>",
-            "</head>",
-            "<body><main>",
-            *body,
-            "</main></body>",
-            "</html>",
-            "",
-        ]
-    )
+    return page(heading, body, CSS)
 
 
 # -- JSON -------------------------------------------------------------------------------------

@@ -75,7 +75,8 @@ svg text { font-family: -apple-system, "Segoe UI", Roboto, Arial, sans-serif; }
 """
 
 
-def _page(heading: str, body: list[str]) -> str:
+def page(heading: str, body: list[str], css: str = CSS) -> str:
+    """One self-contained HTML page: inline ``css``, no scripts, no external references."""
     return "\n".join(
         [
             "<!DOCTYPE html>",
@@ -85,7 +86,7 @@ def _page(heading: str, body: list[str]) -> str:
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             '<meta name="referrer" content="no-referrer">',
             f"<title>{escape(heading)}</title>",
-            f"<style>{CSS}</style>",
+            f"<style>{css}</style>",
             "</head>",
             "<body><main>",
             *body,
@@ -340,7 +341,7 @@ def summary_html(summary: Summary) -> str:
         body.append("</tbody></table>")
     for r, d, num in rows:
         body += _section(r, d, num, n)
-    return _page(heading, body)
+    return page(heading, body)
 
 
 def render_summary(summary: Summary, out: BinaryIO) -> None:
@@ -384,7 +385,7 @@ def cooccurrence_html(table: CooccurrenceTable) -> str:
             f"<td class=num>{p.documents}</td><td class=num>{p.participants}</td></tr>"
         )
     body.append("</tbody></table>")
-    return _page(heading, body)
+    return page(heading, body)
 
 
 def render_cooccurrence(table: CooccurrenceTable, out: BinaryIO) -> None:
