@@ -66,6 +66,18 @@ def op_update(tbl: str, row_id: int, before: dict[str, Any], after: dict[str, An
     }
 
 
+def delete_rows(s: Session, table_name: str, ids_query: Any) -> list[Op]:
+    """Delete the rows whose ids ``ids_query`` selects; return the ops that undo can replay."""
+    tbl = table(table_name)
+    ops: list[Op] = []
+    for row_id in list(s.execute(ids_query).scalars()):
+        values = row_values(s, tbl, row_id)
+        if values:
+            ops.append(op_delete(table_name, values))
+            s.execute(tbl.delete().where(tbl.c.id == row_id))
+    return ops
+
+
 def _apply(s: Session, op: Op, forward: bool) -> None:
     tbl = table(op["table"])
     kind = op["op"]

@@ -437,8 +437,8 @@ class SqlProject:
                 raise UnknownCode(str(code_id))
             if s.execute(select(col(CodeRow.id)).where(col(CodeRow.parent_id) == code_id)).first():
                 raise CodebookError(f"{row.name}: move or delete its sub-codes first")
-            ops = self._delete_codings_ops(
-                s, select(col(CodingRow.id)).where(col(CodingRow.code_id) == code_id)
+            ops = audit.delete_rows(
+                s, "coding", select(col(CodingRow.id)).where(col(CodingRow.code_id) == code_id)
             )
             values = audit.row_values(s, audit.table("code"), code_id) or {}
             s.delete(row)
@@ -596,22 +596,12 @@ class SqlProject:
 
     def delete_coding(self, coding_id: int, coder_id: int) -> None:
         with self.session() as s, s.begin():
-            ops = self._delete_codings_ops(
-                s, select(col(CodingRow.id)).where(col(CodingRow.id) == coding_id)
+            ops = audit.delete_rows(
+                s, "coding", select(col(CodingRow.id)).where(col(CodingRow.id) == coding_id)
             )
             if not ops:
                 raise WorkbenchError(f"coding {coding_id} no longer exists")
             audit.record(s, coder_id, "coding.delete", "remove coding", ops)
-
-    def _delete_codings_ops(self, s: Session, ids_query: Any) -> list[audit.Op]:
-        ops = []
-        tbl = audit.table("coding")
-        for cid in list(s.execute(ids_query).scalars()):
-            values = audit.row_values(s, tbl, cid)
-            if values:
-                ops.append(audit.op_delete("coding", values))
-                s.execute(tbl.delete().where(tbl.c.id == cid))
-        return ops
 
     def add_codings_bulk(self, codings: Iterable[NewCoding], action: str, summary: str) -> int:
         """Insert many codings in one transaction (one audit entry, not undoable)."""

@@ -610,38 +610,29 @@ def write_decision(
         for _code, cs, ce, _memo in codings:
             if not (0 <= cs < ce <= length):
                 raise WorkbenchError(f"span {cs}-{ce} is outside the document (0-{length})")
-        ops: list[audit.Op] = []
-        tbl = audit.table("coding")
-        old = s.execute(
+        ops: list[audit.Op] = audit.delete_rows(
+            s,
+            "coding",
             select(col(CodingRow.id)).where(
                 col(CodingRow.document_id) == document_id,
                 col(CodingRow.coder_id) == consensus_id,
                 col(CodingRow.start) < end,
                 col(CodingRow.end) > start,
-            )
-        ).scalars()
-        for cid in list(old):
-            values = audit.row_values(s, tbl, cid)
-            if values:
-                ops.append(audit.op_delete("coding", values))
-                s.execute(tbl.delete().where(tbl.c.id == cid))
+            ),
+        )
+        tbl = audit.table("coding")
         dtbl = audit.table("reconcile_decision")
-        prev = s.execute(
-            select(ReconcileDecisionRow).where(
+        ops += audit.delete_rows(  # deciding a passage again replaces the earlier decision
+            s,
+            "reconcile_decision",
+            select(col(ReconcileDecisionRow.id)).where(
                 col(ReconcileDecisionRow.document_id) == document_id,
                 col(ReconcileDecisionRow.start) == start,
                 col(ReconcileDecisionRow.end) == end,
                 col(ReconcileDecisionRow.coder_a_id) == a,
                 col(ReconcileDecisionRow.coder_b_id) == b,
-            )
-        ).scalar_one_or_none()
-        if prev is not None:
-            assert prev.id is not None
-            ops.append(
-                audit.op_delete("reconcile_decision", audit.row_values(s, dtbl, prev.id) or {})
-            )
-            s.expunge(prev)
-            s.execute(dtbl.delete().where(dtbl.c.id == prev.id))
+            ),
+        )
         now = utcnow()
         made: list[Coding] = []
         seen: set[tuple[int, int, int]] = set()
