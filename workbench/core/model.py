@@ -157,3 +157,47 @@ class Progress:
     done: int
     total: int
     label: str = ""
+
+
+def _union(a: frozenset[int] | None, b: frozenset[int] | None) -> frozenset[int] | None:
+    return None if a is None or b is None else a | b
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What an action changed, so views re-read only that.
+
+    ``documents`` are the documents whose codings changed and ``codes`` the codes whose
+    coding counts changed; ``None`` means "any" (re-read everything). ``codebook`` is
+    true when codes themselves (names, colours, hierarchy) changed.
+    """
+
+    what: str = ""
+    documents: frozenset[int] | None = None
+    codes: frozenset[int] | None = None
+    codebook: bool = True
+    coding_ids: frozenset[int] | None = None  # the codings touched, where known
+
+    @classmethod
+    def codings(
+        cls, what: str, documents: set[int], codes: set[int], coding_ids: set[int] | None = None
+    ) -> Change:
+        """Codings (``coding_ids``, when known) were added, removed or edited in
+        ``documents`` under ``codes``."""
+        ids = None if coding_ids is None else frozenset(coding_ids)
+        return cls(what, frozenset(documents), frozenset(codes), False, ids)
+
+    @property
+    def is_narrow(self) -> bool:
+        """True when the change names its documents and codes and left the codebook alone."""
+        return self.documents is not None and self.codes is not None and not self.codebook
+
+    def merge(self, other: Change) -> Change:
+        """One change covering both (for a view that was not shown while they happened)."""
+        return Change(
+            other.what or self.what,
+            _union(self.documents, other.documents),
+            _union(self.codes, other.codes),
+            self.codebook or other.codebook,
+            _union(self.coding_ids, other.coding_ids),
+        )

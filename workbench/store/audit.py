@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import SQLModel, col
 
 from workbench.core.errors import WorkbenchError
+from workbench.core.model import Change
 from workbench.store.tables import AuditRow, UTCDateTime, utcnow
 
 Op = dict[str, Any]
@@ -126,8 +127,49 @@ def _undoable(action: str) -> bool:
     return action.startswith(UNDOABLE_PREFIXES)
 
 
-def undo(s: Session, coder_id: int | None) -> str | None:
-    """Reverse this coder's latest action; returns its summary, or None if nothing to undo."""
+def change_of(s: Session, ops: list[Op], what: str) -> Change:
+    """The documents and codes that replaying ``ops`` touched (read after replaying them).
+
+    Codings name their document and code; a code row marks the codebook changed; memos
+    change no counts; any other table (documents, turns) could change anything.
+    """
+    documents: set[int] = set()
+    codes: set[int] = set()
+    codings: set[int] = set()
+    codebook = False
+    coding = table("coding")
+    for op in ops:
+        name = op["table"]
+        if name == "memo":
+            continue
+        if name == "code":
+            codebook = True
+            if op["op"] != "update":
+                codes.add(int(op["row"]["id"]))
+            continue
+        if name != "coding":
+            return Change(what)
+        codings.add(int(op["row"]["id"] if op["op"] != "update" else op["id"]))
+        if op["op"] != "update":
+            documents.add(int(op["row"]["document_id"]))
+            codes.add(int(op["row"]["code_id"]))
+            continue
+        for side in (op["before"], op["after"]):
+            if "code_id" in side:
+                codes.add(int(side["code_id"]))
+            if "document_id" in side:
+                documents.add(int(side["document_id"]))
+        found = s.execute(
+            select(coding.c.document_id, coding.c.code_id).where(coding.c.id == op["id"])
+        ).first()
+        if found is not None:
+            documents.add(int(found[0]))
+            codes.add(int(found[1]))
+    return Change(what, frozenset(documents), frozenset(codes), codebook, frozenset(codings))
+
+
+def undo(s: Session, coder_id: int | None) -> tuple[str, Change] | None:
+    """Reverse this coder's latest action: its summary and what it changed, or None."""
     rows = s.execute(
         select(AuditRow)
         .where(col(AuditRow.coder_id) == coder_id, col(AuditRow.state) == "done")  # type: ignore[arg-type]
@@ -136,15 +178,16 @@ def undo(s: Session, coder_id: int | None) -> str | None:
     for entry in rows:
         if not _undoable(entry.action):
             continue
-        for op in reversed(json.loads(entry.payload)):
+        ops = json.loads(entry.payload)
+        for op in reversed(ops):
             _apply(s, op, forward=False)
         entry.state = "undone"
-        return entry.summary
+        return entry.summary, change_of(s, ops, "undo")
     return None
 
 
-def redo(s: Session, coder_id: int | None) -> str | None:
-    """Re-apply this coder's most recently undone action."""
+def redo(s: Session, coder_id: int | None) -> tuple[str, Change] | None:
+    """Re-apply this coder's most recently undone action: its summary and what it changed."""
     entry = (
         s.execute(
             select(AuditRow)
@@ -156,7 +199,8 @@ def redo(s: Session, coder_id: int | None) -> str | None:
     )
     if entry is None:
         return None
-    for op in json.loads(entry.payload):
+    ops = json.loads(entry.payload)
+    for op in ops:
         _apply(s, op, forward=True)
     entry.state = "done"
-    return entry.summary
+    return entry.summary, change_of(s, ops, "redo")

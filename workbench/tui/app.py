@@ -16,9 +16,11 @@ from textual.worker import Worker, WorkerState
 
 from workbench.bootstrap import Workbench, open_workbench
 from workbench.core.errors import WorkbenchError
+from workbench.core.model import Change
 from workbench.core.settings import Settings
 from workbench.tui.commands import WorkbenchCommands
 from workbench.tui.messages import CoderChanged, ProjectChanged
+from workbench.tui.queries import ProjectStats
 
 if TYPE_CHECKING:
     from workbench.tui.screens.project import ProjectScreen
@@ -54,6 +56,7 @@ class WorkbenchApp(App[None]):
     def __init__(self, wb: Workbench, *, startup_warnings: Sequence[str] = ()) -> None:
         super().__init__()
         self.wb = wb
+        self.stats = ProjectStats(wb.store)  # coverage and counts, kept current by refresh_views
         self.startup_warnings = list(startup_warnings)
         self.set_keymap(dict(wb.settings.keymap))
 
@@ -228,33 +231,42 @@ class WorkbenchApp(App[None]):
         self.notify(f"Blind mode {'on: only your codings are shown' if self.blind else 'off'}")
 
     def action_undo(self) -> None:
-        coder_id = self.require_coder()
-        if coder_id is None:
-            return
-        try:
-            summary = self.wb.store.undo(coder_id)
-        except WorkbenchError as err:
-            self.notify(str(err), severity="error")
-            return
-        self.notify(f"Undid: {summary}" if summary else "Nothing to undo")
-        self.refresh_views("undo")
+        self._replay(undo=True)
 
     def action_redo(self) -> None:
+        self._replay(undo=False)
+
+    def _replay(self, *, undo: bool) -> None:
         coder_id = self.require_coder()
         if coder_id is None:
             return
+        store = self.wb.store
         try:
-            summary = self.wb.store.redo(coder_id)
+            done = store.undo_change(coder_id) if undo else store.redo_change(coder_id)
         except WorkbenchError as err:
             self.notify(str(err), severity="error")
             return
-        self.notify(f"Redid: {summary}" if summary else "Nothing to redo")
-        self.refresh_views("redo")
+        verb = "Undid" if undo else "Redid"
+        if done is None:
+            self.notify(f"Nothing to {'undo' if undo else 'redo'}")
+            return
+        summary, change = done
+        self.notify(f"{verb}: {summary}")
+        self.refresh_views(change)
 
-    def refresh_views(self, what: str = "") -> None:
-        """Tell every screen on the stack that the project changed."""
+    def refresh_views(
+        self, change: Change | str = "", *, handled_by: Screen[Any] | None = None
+    ) -> None:
+        """Tell the screens that the project changed (``change`` says what; a bare word: anything).
+
+        The shared ``stats`` are brought up to date first. ``handled_by`` is a screen that
+        has already shown the change itself and needs no message.
+        """
+        change = change if isinstance(change, Change) else Change(change)
+        self.stats.update(change)
         for screen in self.screen_stack:
-            screen.post_message(ProjectChanged(what))
+            if screen is not handled_by:
+                screen.post_message(ProjectChanged(change))
 
     # -- workers ----------------------------------------------------------------
     @on(Worker.StateChanged)

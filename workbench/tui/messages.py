@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from textual.message import Message
 
+from workbench.core.model import Change
+
 
 class ProjectChanged(Message):
-    """The project changed (codings, codes, documents); views re-read what they show."""
+    """The project changed; views re-read what ``change`` says was touched."""
 
-    def __init__(self, what: str = "") -> None:
+    def __init__(self, change: Change | str = "") -> None:
         super().__init__()
-        self.what = what
+        self.change = change if isinstance(change, Change) else Change(change)
+        self.what = self.change.what
 
 
 class CoderChanged(Message):

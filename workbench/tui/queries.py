@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from workbench.core.model import Coder, Document, ProjectInfo
+from workbench.core.model import Change, Coder, Document, ProjectInfo
 from workbench.store.repos import SqlProject
 
 
@@ -30,14 +31,62 @@ class Overview:
         )
 
 
-def overview(store: SqlProject, only_coder: int | None = None) -> Overview:
+class ProjectStats:
+    """Coverage per (document, coder) and codings per code: read once, then kept current.
+
+    Reading them for a whole project takes seconds at a million codings
+    (bench/bench_tui.py), so after each action the TUI re-reads only the documents and
+    codes the action touched (``update``). Shared by every screen of the app.
+    """
+
+    def __init__(self, store: SqlProject) -> None:
+        self._store = store
+        self._coverage: dict[tuple[int, int], int] | None = None
+        self._counts: dict[int | None, dict[int, int]] = {}  # by coder id; None: all coders
+
+    def coverage(self) -> Mapping[tuple[int, int], int]:
+        """Characters coded per (document id, coder id), overlaps counted once."""
+        if self._coverage is None:
+            self._coverage = self._store.coverage()
+        return self._coverage
+
+    def counts(self, coder_id: int | None = None) -> Mapping[int, int]:
+        """Codings per code id: every coder's, or one coder's (blind mode)."""
+        if coder_id not in self._counts:
+            coders = None if coder_id is None else [coder_id]
+            self._counts[coder_id] = self._store.coding_counts(coder_ids=coders)
+        return self._counts[coder_id]
+
+    def update(self, change: Change) -> None:
+        """Re-read what ``change`` touched (everything when it does not say)."""
+        if change.documents is None:
+            self._coverage = None
+        elif change.documents and self._coverage is not None:
+            documents = sorted(change.documents)
+            fresh = self._store.coverage(document_ids=documents)
+            for key in [k for k in self._coverage if k[0] in change.documents]:
+                del self._coverage[key]
+            self._coverage.update(fresh)
+        if change.codes is None:
+            self._counts.clear()
+        elif change.codes:
+            codes = sorted(change.codes)
+            for coder_id, counts in self._counts.items():
+                coders = None if coder_id is None else [coder_id]
+                fresh_counts = self._store.coding_counts(code_ids=codes, coder_ids=coders)
+                for code_id in codes:
+                    counts.pop(code_id, None)
+                counts.update(fresh_counts)
+
+
+def overview(store: SqlProject, stats: ProjectStats, only_coder: int | None = None) -> Overview:
     """Documents with the share coded by each coder, plus the project counts.
 
     With ``only_coder`` (blind mode) only that coder's progress is shown, and the
     counts are that coder's, so double coding stays independent.
     """
     coders = tuple(c for c in store.coders() if only_coder is None or c.id == only_coder)
-    coverage = store.coverage()
+    coverage = stats.coverage()
     rows = []
     for doc in store.documents():
         shares = tuple(
@@ -46,7 +95,7 @@ def overview(store: SqlProject, only_coder: int | None = None) -> Overview:
         rows.append(DocumentRow(doc, shares))
     info = store.info()
     if only_coder is not None:
-        own = len(store.codings(coder_ids=[only_coder]))
+        own = sum(stats.counts(only_coder).values())
         info = ProjectInfo(
             info.documents, info.codes, own, tuple(c.name for c in coders), info.cases
         )

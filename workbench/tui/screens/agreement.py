@@ -44,8 +44,8 @@ from workbench.core.agreement_report import (
     Stat,
 )
 from workbench.core.errors import WorkbenchError
-from workbench.core.model import Progress
-from workbench.tui.messages import ProjectChanged
+from workbench.core.model import Change, Progress
+from workbench.tui.screens.base import WorkbenchScreen
 
 if TYPE_CHECKING:
     from workbench.tui.app import WorkbenchApp
@@ -147,7 +147,7 @@ class AgreementTable(DataTable[Text]):
             self.action_drill()
 
 
-class AgreementScreen(Screen[None]):
+class AgreementScreen(WorkbenchScreen[None]):
     """Per-code agreement between coders; drill into disagreements; export the report."""
 
     CSS_PATH = "agreement.tcss"
@@ -178,12 +178,7 @@ class AgreementScreen(Screen[None]):
         self.computing = False
         self._generation = 0
         self._worker: Worker[AgreementReport | None] | None = None
-        self._stale = False
         self._export_path: Path | None = None
-
-    @property
-    def wb_app(self) -> WorkbenchApp:
-        return self.app  # type: ignore[return-value]
 
     # -- layout -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -211,7 +206,6 @@ class AgreementScreen(Screen[None]):
         """Compute in a worker; without chosen coders it first picks the two who share the
         most coded documents."""
         self._generation += 1
-        self._stale = False
         self._set_computing(True)
         self.query_one(ProgressBar).update(total=None, progress=0)
         who = " × ".join(self.coders) if self.coders else "choosing coders"
@@ -317,18 +311,8 @@ class AgreementScreen(Screen[None]):
 
         self.app.push_screen(CodersScreen(names, self.coders), chosen)
 
-    @on(ProjectChanged)
-    def _project_changed(self) -> None:
-        if not self.is_mounted:
-            return
-        if self.is_current:
-            self.recompute()
-        else:
-            self._stale = True
-
-    def on_screen_resume(self) -> None:
-        if self._stale and self.is_mounted:
-            self.recompute()
+    def project_changed(self, change: Change) -> None:
+        self.recompute()
 
     def on_unmount(self) -> None:
         if self._worker is not None:

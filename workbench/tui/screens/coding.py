@@ -1,8 +1,10 @@
 """The coding screen: documents and codebook | transcript | what is coded here and definitions.
 
-Every change goes through ``app.wb.store`` and then ``app.refresh_views()``; the
-screen re-reads codes and codings when ``ProjectChanged`` arrives, keeping the
-cursor and the scroll position. Widgets get frozen objects only.
+Every change goes through ``app.wb.store`` and then ``app.refresh_views()``. A change
+this screen makes (a coding in its document) it shows at once and re-reads only what
+it touched: the document's codings, the counts of that code, that document's progress;
+anything else (``ProjectChanged`` with a wide ``Change``) re-reads codes and codings,
+keeping the cursor and the scroll position. Widgets get frozen objects only.
 """
 
 from __future__ import annotations
@@ -10,9 +12,8 @@ from __future__ import annotations
 import gc
 import json
 import re
-from collections import Counter
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
@@ -21,13 +22,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from workbench.core.errors import WorkbenchError
-from workbench.core.model import Code, Coding, Document
-from workbench.tui.messages import ProjectChanged
+from workbench.core.model import Change, Code, Coding, Document
+from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.widgets.codebook_tree import CodebookTree
 from workbench.tui.widgets.definition import DefinitionPanel
 from workbench.tui.widgets.here import HerePanel, RecentPanel, here_summary, swatch
@@ -40,9 +40,6 @@ from workbench.tui.widgets.picker import (
     SearchHit,
 )
 from workbench.tui.widgets.transcript import TranscriptView
-
-if TYPE_CHECKING:
-    from workbench.tui.app import WorkbenchApp
 
 NARROW = 100  # below this many columns the side panels fold away
 MAX_RECENT = 9
@@ -77,7 +74,7 @@ class FindInput(Input):
         self.post_message(self.Close())
 
 
-class CodingScreen(Screen[None]):
+class CodingScreen(WorkbenchScreen[None]):
     """Read a transcript, select passages, apply codes; see what is coded under the cursor."""
 
     HELP_GROUP = "Coding screen"
@@ -149,10 +146,6 @@ class CodingScreen(Screen[None]):
         yield Footer()
 
     @property
-    def wbapp(self) -> WorkbenchApp:
-        return self.app  # type: ignore[return-value]
-
-    @property
     def transcript(self) -> TranscriptView:
         return self.query_one(TranscriptView)
 
@@ -178,12 +171,12 @@ class CodingScreen(Screen[None]):
 
     # -- loading ---------------------------------------------------------------------
     def _me(self) -> int | None:
-        coder = self.wbapp.wb.coder
+        coder = self.wb_app.wb.coder
         return coder.id if coder else None
 
     def _open(self, document_id: int, offset: int = 0) -> bool:
         """Show another document in this screen; False (and a message) if it is gone."""
-        store = self.wbapp.wb.store
+        store = self.wb_app.wb.store
         try:
             document = store.document(document_id)
             text = store.text(document_id)
@@ -202,62 +195,77 @@ class CodingScreen(Screen[None]):
         return True
 
     def _reload_project(self) -> None:
-        store = self.wbapp.wb.store
+        store = self.wb_app.wb.store
         self.codes = store.codes()
         self._code_by_id = {c.id: c for c in self.codes}
         self.coder_names = {c.id: c.name for c in store.coders()}
         self.documents = store.documents()
         self.recent = self._load_recent()
-        self.wbapp.wb.recent_codes = list(self.recent)
-        me = self._me()
-        if self.wbapp.blind and me is not None:
-            self._counts = dict(Counter(c.code_id for c in store.codings(coder_ids=[me])))
-        else:
-            self._counts = store.coding_counts()
+        self.wb_app.wb.recent_codes = list(self.recent)
+        self._counts = self._current_counts()
         self.codebook.set_codes(self.codes, self._counts)
         if self.focus_code_id not in self._code_by_id:
             self.focus_code_id = None
         self.query_one(RecentPanel).show([self._code_by_id[i] for i in self.recent])
 
-    def _reload_codings(self) -> None:
-        store = self.wbapp.wb.store
-        self.codings = store.codings(document_id=self.document_id)
+    def _current_counts(self) -> dict[int, int]:
+        """Codings per code: every coder's, or only mine in blind mode."""
+        me = self._me()
+        blind = self.wb_app.blind and me is not None
+        return dict(self.wb_app.stats.counts(me if blind else None))
+
+    def _reload_codings(self, ids: frozenset[int] | None = None) -> None:
+        """Re-read this document's codings, or only the codings ``ids`` (added, edited or
+        removed): a document of a big project holds thousands."""
+        store = self.wb_app.wb.store
+        if ids is None:
+            self.codings = store.codings(document_id=self.document_id)
+        else:
+            fresh = [c for c in store.codings(ids=sorted(ids)) if c.document_id == self.document_id]
+            kept = [c for c in self.codings if c.id not in ids]
+            self.codings = sorted([*kept, *fresh], key=lambda c: (c.start, c.end, c.id))
         me = self._me()
         shown = self.codings
-        if self.wbapp.blind:
+        if self.wb_app.blind:
             shown = [c for c in self.codings if c.coder_id == me]
         self.transcript.set_codings(shown, {c.id: c.colour for c in self.codes})
         self._update_here()
 
+    def _document_prompt(self, doc: Document) -> Text:
+        me = self._me()
+        coded = self.wb_app.stats.coverage().get((doc.id, me), 0) if me is not None else 0
+        pct = 100 * coded / max(doc.length, 1)
+        prompt = Text()
+        is_current = doc.id == self.document_id
+        prompt.append("▸" if is_current else " ", "bold")
+        name = doc.name if len(doc.name) <= 14 else doc.name[:13] + "…"
+        prompt.append(f"{name:<14}", "bold" if is_current else "")
+        prompt.append(f"{pct:4.0f}%", "dim")
+        return prompt
+
     def _fill_documents(self) -> None:
         option_list = self.query_one("#coding-documents", OptionList)
-        me = self._me()
-        coverage = self.wbapp.wb.store.coverage() if me is not None else {}
         options = []
         current = 0
         for i, doc in enumerate(self.documents):
-            pct = 100 * coverage.get((doc.id, me or -1), 0) / max(doc.length, 1)
-            prompt = Text()
-            is_current = doc.id == self.document_id
-            prompt.append("▸" if is_current else " ", "bold")
-            name = doc.name if len(doc.name) <= 14 else doc.name[:13] + "…"
-            prompt.append(f"{name:<14}", "bold" if is_current else "")
-            prompt.append(f"{pct:4.0f}%", "dim")
-            options.append(Option(prompt, id=str(doc.id)))
-            if is_current:
+            options.append(Option(self._document_prompt(doc), id=str(doc.id)))
+            if doc.id == self.document_id:
                 current = i
         option_list.clear_options()
         option_list.add_options(options)
         if options:
             option_list.highlighted = current
 
-    def on_project_changed(self, message: ProjectChanged) -> None:
-        if not self.is_mounted or self.document is None:
+    def project_changed(self, change: Change) -> None:
+        if self.document is None:
             return
-        if message.what in ("undo", "redo"):  # "coded X" would describe what was just undone
+        if change.what in ("undo", "redo"):  # "coded X" would describe what was just undone
             self._status = ""
+        if change.is_narrow:
+            self._show_codings_changed(change)
+            return
         try:
-            self.wbapp.wb.store.document(self.document_id)
+            self.wb_app.wb.store.document(self.document_id)
         except WorkbenchError:
             self.notify("This document is no longer in the project", severity="warning")
             self.action_back()
@@ -266,14 +274,29 @@ class CodingScreen(Screen[None]):
         self._reload_codings()
         self._fill_documents()
 
+    def _show_codings_changed(self, change: Change) -> None:
+        """Re-read only what a change to some codings touched (``change.is_narrow``)."""
+        assert change.documents is not None
+        if self.document_id in change.documents:
+            self._reload_codings(change.coding_ids)
+        counts = self._current_counts()
+        if counts != self._counts:
+            self._counts = counts
+            self.codebook.update_counts(counts)
+        option_list = self.query_one("#coding-documents", OptionList)
+        for doc in self.documents:
+            if doc.id in change.documents:
+                option_list.replace_option_prompt(str(doc.id), self._document_prompt(doc))
+        self.query_one(RecentPanel).show([self._code_by_id[i] for i in self.recent])
+
     # -- recent codes ------------------------------------------------------------------
     def _recent_key(self) -> str | None:
-        coder = self.wbapp.wb.coder
+        coder = self.wb_app.wb.coder
         return f"recent:{coder.name}" if coder else None
 
     def _load_recent(self) -> list[int]:
         key = self._recent_key()
-        raw = self.wbapp.wb.store.get_meta(key) if key else None
+        raw = self.wb_app.wb.store.get_meta(key) if key else None
         try:
             ids = [int(i) for i in json.loads(raw)] if raw else []
         except (ValueError, TypeError):
@@ -282,10 +305,10 @@ class CodingScreen(Screen[None]):
 
     def _remember(self, code_id: int) -> None:
         self.recent = ([code_id] + [i for i in self.recent if i != code_id])[:MAX_RECENT]
-        self.wbapp.wb.recent_codes = list(self.recent)
+        self.wb_app.wb.recent_codes = list(self.recent)
         key = self._recent_key()
         if key:
-            self.wbapp.wb.store.set_meta(key, json.dumps(self.recent))
+            self.wb_app.wb.store.set_meta(key, json.dumps(self.recent))
 
     # -- the panels ----------------------------------------------------------------------
     def on_resize(self, event: Resize) -> None:
@@ -396,25 +419,32 @@ class CodingScreen(Screen[None]):
 
     def apply_code(self, code_id: int) -> Coding | None:
         """Code the selection with ``code_id`` as the current coder."""
-        coder_id = self.wbapp.require_coder()
+        coder_id = self.wb_app.require_coder()
         if coder_id is None:
             return None
         span = self._need_selection()
         if span is None:
             return None
         try:
-            coding = self.wbapp.wb.store.add_coding(self.document_id, code_id, coder_id, *span)
+            coding = self.wb_app.wb.store.add_coding(self.document_id, code_id, coder_id, *span)
         except WorkbenchError as err:
             self.notify(str(err), severity="error")
             return None
         self._remember(code_id)
         code = self._code_by_id.get(code_id)
         self._set_status(f"coded {code.name if code else 'new code'}")
-        self.wbapp.refresh_views("coding")
+        self._changed_codings(coding)
         return coding
 
+    def _changed_codings(self, coding: Coding) -> None:
+        """``coding`` (in this document) was added, edited or removed: show it, then tell
+        the other screens."""
+        change = Change.codings("coding", {self.document_id}, {coding.code_id}, {coding.id})
+        self.wb_app.refresh_views(change, handled_by=self)
+        self._show_codings_changed(change)
+
     def action_pick_code(self) -> None:
-        if self.wbapp.require_coder() is None:
+        if self.wb_app.require_coder() is None:
             return
         span = self._need_selection()
         if span is None:
@@ -432,11 +462,11 @@ class CodingScreen(Screen[None]):
         self.app.push_screen(CodePicker(self.codes, self.recent, quote, self._counts), picked)
 
     def _create_and_apply(self, name: str) -> None:
-        coder_id = self.wbapp.require_coder()
+        coder_id = self.wb_app.require_coder()
         if coder_id is None:
             return
         try:
-            code = self.wbapp.wb.store.add_code(name, coder_id)
+            code = self.wb_app.wb.store.add_code(name, coder_id)
         except WorkbenchError as err:
             self.notify(str(err), severity="error")
             return
@@ -444,6 +474,8 @@ class CodingScreen(Screen[None]):
         self._code_by_id[code.id] = code
         self.notify(f"Created code '{code.name}'", timeout=3)
         self.apply_code(code.id)
+        # the codebook grew: every view re-reads it (the tree here too)
+        self.wb_app.refresh_views(Change("code", frozenset(), frozenset({code.id})))
 
     def action_quick_code(self, n: int) -> None:
         if n > len(self.recent):
@@ -466,7 +498,7 @@ class CodingScreen(Screen[None]):
         return out
 
     def _mine(self, candidates: Sequence[Coding], what: str) -> list[Coding] | None:
-        me = self.wbapp.require_coder()
+        me = self.wb_app.require_coder()
         if me is None:
             return None
         mine = [c for c in candidates if c.coder_id == me]
@@ -497,14 +529,14 @@ class CodingScreen(Screen[None]):
 
         self.app.push_screen(CodingChooser(title, rows), chosen)
 
-    def _write(self, action: Callable[[], object], status: str) -> bool:
+    def _write(self, action: Callable[[], object], status: str, coding: Coding) -> bool:
         try:
             action()
         except WorkbenchError as err:
             self.notify(str(err), severity="error")
             return False
         self._set_status(status)
-        self.wbapp.refresh_views("coding")
+        self._changed_codings(coding)
         return True
 
     def _code_name(self, coding: Coding) -> str:
@@ -518,8 +550,10 @@ class CodingScreen(Screen[None]):
         me = mine[0].coder_id
 
         def remove(c: Coding) -> None:
-            store = self.wbapp.wb.store
-            if self._write(lambda: store.delete_coding(c.id, me), f"removed {self._code_name(c)}"):
+            store = self.wb_app.wb.store
+            if self._write(
+                lambda: store.delete_coding(c.id, me), f"removed {self._code_name(c)}", c
+            ):
                 self.notify(
                     f"Removed your coding '{self._code_name(c)}' (ctrl+z undoes)", timeout=3
                 )
@@ -540,10 +574,11 @@ class CodingScreen(Screen[None]):
         me = mine[0].coder_id
 
         def resize(c: Coding) -> None:
-            store = self.wbapp.wb.store
+            store = self.wb_app.wb.store
             self._write(
                 lambda: store.update_coding(c.id, me, start=span[0], end=span[1]),
                 f"resized {self._code_name(c)}",
+                c,
             )
 
         self._with_coding(mine, "Resize which of your codings?", resize)
@@ -558,8 +593,8 @@ class CodingScreen(Screen[None]):
             def saved(text: str | None) -> None:
                 if text is None or text == c.memo:
                     return
-                store = self.wbapp.wb.store
-                self._write(lambda: store.update_coding(c.id, me, memo=text), "memo saved")
+                store = self.wb_app.wb.store
+                self._write(lambda: store.update_coding(c.id, me, memo=text), "memo saved", c)
 
             quote = " ".join(self.transcript.text[c.start : c.end].split())
             quote = quote if len(quote) <= 50 else quote[:49] + "…"
@@ -575,9 +610,9 @@ class CodingScreen(Screen[None]):
         me = mine[0].coder_id
 
         def star(c: Coding) -> None:
-            store = self.wbapp.wb.store
+            store = self.wb_app.wb.store
             verb = "unstarred" if c.starred else "starred"
-            self._write(lambda: store.update_coding(c.id, me, starred=not c.starred), verb)
+            self._write(lambda: store.update_coding(c.id, me, starred=not c.starred), verb, c)
 
         self._with_coding(mine, "Star which of your codings?", star)
 
@@ -697,7 +732,7 @@ class CodingScreen(Screen[None]):
 
     # -- modes and leaving ----------------------------------------------------------------------
     def action_blind(self) -> None:
-        self.wbapp.action_toggle_blind()
+        self.wb_app.action_toggle_blind()
 
     def action_suggestions(self) -> None:
         """Open the suggestions panel for this document (spaCy loads there, in a worker)."""

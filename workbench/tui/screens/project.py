@@ -7,7 +7,6 @@ worker with a progress bar (Escape cancels). The codebook tree owns the codebook
 from __future__ import annotations
 
 import threading
-from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -22,10 +21,10 @@ from textual.widgets import DataTable, Footer, Header, Label, ProgressBar, Stati
 from textual.worker import Worker, WorkerState
 
 from workbench.core.errors import WorkbenchError
-from workbench.core.model import Code
+from workbench.core.model import Change, Code
 from workbench.tui.keys import handle_key_now
-from workbench.tui.messages import ProjectChanged
 from workbench.tui.queries import Overview, overview
+from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.screens.import_files import (
     ImportFinished,
     ImportProgress,
@@ -35,7 +34,7 @@ from workbench.tui.screens.import_files import (
 from workbench.tui.widgets.codebook_tree import CodebookTree
 
 if TYPE_CHECKING:
-    from workbench.tui.app import WorkbenchApp
+    pass
 
 NARROW = 100  # below this many columns the panes stack
 
@@ -82,7 +81,7 @@ class DocumentTable(DataTable[Text]):
             self.action_open_document()
 
 
-class ProjectScreen(Screen[None]):
+class ProjectScreen(WorkbenchScreen[None]):
     """Documents and codebook side by side (stacked below 100 columns)."""
 
     CSS_PATH = "project.tcss"
@@ -134,10 +133,6 @@ class ProjectScreen(Screen[None]):
         self._cancel_import = threading.Event()
         self._overview: Overview | None = None
 
-    @property
-    def wb_app(self) -> WorkbenchApp:
-        return self.app  # type: ignore[return-value]
-
     # -- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -175,7 +170,7 @@ class ProjectScreen(Screen[None]):
         store = self.wb_app.wb.store
         app = self.wb_app
         blind_id = app.wb.coder.id if app.blind and app.wb.coder is not None else None
-        self._overview = ov = overview(store, only_coder=blind_id)
+        self._overview = ov = overview(store, app.stats, only_coder=blind_id)
         table = self.query_one(DocumentTable)
         current = table.document_id
         table.clear(columns=True)
@@ -218,19 +213,13 @@ class ProjectScreen(Screen[None]):
         table.display = bool(ov.rows)
         self.query_one("#no-documents").display = not ov.rows
         tree = self.query_one(CodebookTree)
-        if blind_id is None:
-            counts = store.coding_counts()
-        else:
-            counts = dict(Counter(c.code_id for c in store.codings(coder_ids=[blind_id])))
-        tree.set_codes(store.codes(), counts)
+        tree.set_codes(store.codes(), app.stats.counts(blind_id))
         blind_note = " · blind: your codings only" if blind_id is not None else ""
         self.query_one("#summary", Static).update(ov.summary + blind_note)
         self._describe(tree.highlighted_code)
 
-    @on(ProjectChanged)
-    def _project_changed(self) -> None:
-        if self.is_mounted:
-            self.reload()
+    def project_changed(self, change: Change) -> None:
+        self.reload()
 
     @on(CodebookTree.Highlighted)
     def _code_highlighted(self, event: CodebookTree.Highlighted) -> None:

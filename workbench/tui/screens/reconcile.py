@@ -17,16 +17,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import Footer, Header, Input, Static
 
 from workbench.core.errors import WorkbenchError
-from workbench.tui.messages import ProjectChanged
+from workbench.core.model import Change
+from workbench.tui.screens.base import WorkbenchScreen
 from workbench.workflows import reconcile
 from workbench.workflows.reconcile import Passage
 
 if TYPE_CHECKING:
-    from workbench.tui.app import WorkbenchApp
+    pass
 
 CONTEXT = 160  # characters shown either side of a passage
 A_STYLE = "underline bold #61afef"
@@ -70,7 +71,7 @@ class EditSpanScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ReconcileScreen(Screen[None]):
+class ReconcileScreen(WorkbenchScreen[None]):
     """Walk disagreements between two coders; decisions go to the ``consensus`` coder."""
 
     HELP_GROUP = "Reconcile"
@@ -99,10 +100,6 @@ class ReconcileScreen(Screen[None]):
         self.passages: list[Passage] = []
         self.index = 0
         self._codes: dict[int, str] = {}
-
-    @property
-    def wb_app(self) -> WorkbenchApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -271,8 +268,7 @@ class ReconcileScreen(Screen[None]):
     def action_close(self) -> None:
         self.app.pop_screen()
 
-    @on(ProjectChanged)
-    def _changed(self, message: ProjectChanged) -> None:
-        if message.what != "reconcile":
+    def project_changed(self, change: Change) -> None:
+        if change.what != "reconcile":
             p = self.current
             self.reload(keep=(p.document_id, p.start, p.end) if p else None)

@@ -21,19 +21,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from workbench.core.errors import WorkbenchError
-from workbench.core.model import Code, Progress
+from workbench.core.model import Change, Code, Progress
 from workbench.core.suggestions import Suggestion
-from workbench.tui.messages import ProjectChanged
+from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.widgets.here import swatch
 
 if TYPE_CHECKING:
-    from workbench.tui.app import WorkbenchApp
+    pass
 
 GROUP = "suggestions"
 ORDER_LABEL = {"position": "document order", "uncertainty": "least certain first"}
@@ -55,7 +54,7 @@ def _excerpt(text: str, width: int) -> str:
     return one if len(one) <= width else one[: width - 1] + "…"
 
 
-class SuggestionsScreen(Screen[None]):
+class SuggestionsScreen(WorkbenchScreen[None]):
     """Pending suggestions for one document, one key to accept or reject."""
 
     CSS_PATH = "suggestions.tcss"
@@ -88,10 +87,6 @@ class SuggestionsScreen(Screen[None]):
         self._codes: dict[int, Code] = {}
         self._text = ""
         self._doc_name = ""
-
-    @property
-    def wb_app(self) -> WorkbenchApp:
-        return self.app  # type: ignore[return-value]
 
     # -- layout -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -204,10 +199,8 @@ class SuggestionsScreen(Screen[None]):
     def _highlighted(self) -> None:
         self._show_detail()
 
-    @on(ProjectChanged)
-    def _project_changed(self) -> None:
-        if self.is_mounted:
-            self.reload()
+    def project_changed(self, change: Change) -> None:
+        self.reload()
 
     # -- review ---------------------------------------------------------------------------
     def action_move(self, step: int) -> None:

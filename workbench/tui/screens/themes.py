@@ -29,13 +29,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, Input, Static
 from textual.widgets.data_table import RowDoesNotExist
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from workbench.core.errors import WorkbenchError
+from workbench.core.model import Change
 from workbench.core.summary import (
     ALL_CODERS,
     CONSENSUS_CODER,
@@ -45,11 +45,10 @@ from workbench.core.summary import (
     Summary,
     ThemeRow,
 )
-from workbench.tui.messages import ProjectChanged
+from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.widgets.codebook_tree import swatch_style
 
 if TYPE_CHECKING:
-    from workbench.tui.app import WorkbenchApp
     from workbench.tui.screens.export_dialog import ExportRequest
     from workbench.workflows.exports import ExportResult
 
@@ -435,7 +434,7 @@ def facts(
 # -- the screen ------------------------------------------------------------------------------
 
 
-class ThemesScreen(Screen[None]):
+class ThemesScreen(WorkbenchScreen[None]):
     """The theme summary: counts and bar charts, spread, memos, quotes; export from here."""
 
     CSS_PATH = "themes.tcss"
@@ -489,13 +488,8 @@ class ThemesScreen(Screen[None]):
         self.measure = MEASURES[0]
         self.loaded: Loaded | None = None
         self._generation = 0
-        self._stale = False
         self._export_folder: Path | None = None
         self._detail_shown: tuple[int, str | None] = (-1, None)  # (generation, row key)
-
-    @property
-    def wb_app(self) -> WorkbenchApp:
-        return self.app  # type: ignore[return-value]
 
     # -- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -600,7 +594,6 @@ class ThemesScreen(Screen[None]):
     # -- computing ----------------------------------------------------------------
     def recompute(self) -> None:
         self._generation += 1
-        self._stale = False
         self.query_one("#body").loading = True
         self._compute(self.filters, self._generation)
 
@@ -625,18 +618,8 @@ class ThemesScreen(Screen[None]):
         colours = {c.key: c.colour for c in store.codes()}
         return Loaded(generation, summary, colours, documents)
 
-    @on(ProjectChanged)
-    def _project_changed(self) -> None:
-        if not self.is_mounted:
-            return
-        if self.is_current:
-            self.recompute()
-        else:
-            self._stale = True  # recompute when the user comes back
-
-    def on_screen_resume(self) -> None:
-        if self._stale and self.is_mounted:
-            self.recompute()
+    def project_changed(self, change: Change) -> None:
+        self.recompute()
 
     @on(Worker.StateChanged)
     def _worker_state(self, event: Worker.StateChanged) -> None:

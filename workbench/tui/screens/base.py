@@ -1,0 +1,59 @@
+"""The base of the app's full screens: the typed app, and refreshing only when shown.
+
+A change made while a screen is covered (by another screen or a dialog) is kept and
+merged with later ones; the screen re-reads once, when it is shown again. Re-reading a
+hidden project screen after every coding cost seconds at a million codings.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypeVar
+
+from textual import events, on
+from textual.screen import ModalScreen, Screen
+
+from workbench.core.model import Change
+from workbench.tui.messages import ProjectChanged
+
+if TYPE_CHECKING:
+    from workbench.tui.app import WorkbenchApp
+
+ResultType = TypeVar("ResultType")
+
+
+class WorkbenchScreen(Screen[ResultType]):
+    """A full screen of the workbench; override ``project_changed`` to refresh."""
+
+    _pending_change: Change | None = None
+
+    @property
+    def wb_app(self) -> WorkbenchApp:
+        return self.app  # type: ignore[return-value]
+
+    def project_changed(self, change: Change) -> None:
+        """Re-read what ``change`` touched; called only while this screen is shown."""
+
+    def _is_shown(self) -> bool:
+        """On top, or under dialogs only (Textual's ``is_current`` also counts the screen
+        under any other screen)."""
+        stack = self.app.screen_stack
+        if self not in stack:
+            return False
+        return all(isinstance(s, ModalScreen) for s in stack[stack.index(self) + 1 :])
+
+    @on(ProjectChanged)
+    def _project_changed_gate(self, message: ProjectChanged) -> None:
+        if not self.is_mounted:
+            return
+        if self._is_shown():
+            self.project_changed(message.change)
+        elif self._pending_change is None:
+            self._pending_change = message.change
+        else:
+            self._pending_change = self._pending_change.merge(message.change)
+
+    @on(events.ScreenResume)
+    def _catch_up(self) -> None:
+        change, self._pending_change = self._pending_change, None
+        if change is not None and self.is_mounted:
+            self.project_changed(change)
