@@ -204,3 +204,214 @@ def test_external_entity_in_relationships_is_refused() -> None:
     rels = head + sep + '<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>' + rest
     with pytest.raises(UnsafeArchive, match=r"_rels/.rels declares a DTD"):
         read_docx(rezip(data, {"_rels/.rels": rels.encode()}), Path("x.docx"))
+
+
+# Transcripts laid out as tables, and the name-and-time paragraphs of Otter and Teams.
+
+
+def table_docx(
+    rows: list[tuple[str, ...]],
+    before: tuple[str, ...] = (),
+    after: tuple[str, ...] = (),
+    header_flag: bool = False,
+) -> bytes:
+    """A .docx with paragraphs ``before``, a table of ``rows`` (a cell's "\\n" starts a
+    new paragraph in it), then paragraphs ``after``."""
+    document = docx.Document()
+    for text in before:
+        document.add_paragraph(text)
+    table = document.add_table(rows=0, cols=len(rows[0]))
+    for values in rows:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, values, strict=True):
+            first, *rest = value.split("\n")
+            cell.text = first
+            for extra in rest:
+                cell.add_paragraph(extra)
+    if header_flag:
+        tr_pr = table.rows[0]._tr.get_or_add_trPr()
+        tr_pr.append(tr_pr.makeelement(docx.oxml.ns.qn("w:tblHeader"), {}))
+    for text in after:
+        document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def timed(doc: ParsedDocument) -> list[tuple[str | None, float | None, str]]:
+    return [(t.speaker, t.media_start, doc.text[t.start : t.end]) for t in doc.turns]
+
+
+def test_table_with_time_speaker_and_text_columns(tmp_path: Path) -> None:
+    data = table_docx(
+        [
+            ("Time", "Speaker", "Text"),
+            ("00:00:05", "Interviewer", "How did the group start?"),
+            ("00:00:09", "P07", "A neighbour asked me along.\nI said no twice."),
+            ("", "", "The third time I went."),
+            ("00:01:10", "Interviewer", "And the first evening?"),
+            ("00:01:15", "Kari Nordmann", "Sorry, wrong room!"),
+            ("1:02:03", "P07:", "Long. Very long."),
+        ],
+        before=("Interview P07, 3 May",),
+        after=("End of recording.",),
+    )
+    path = tmp_path / "P07.docx"
+    path.write_bytes(data)
+    doc = read_transcript(path)
+    assert doc.text == (
+        "Interview P07, 3 May\n\n"
+        "[00:00:05] Interviewer: How did the group start?\n\n"
+        "[00:00:09] P07: A neighbour asked me along.\n\n"
+        "I said no twice.\n\n"
+        "The third time I went.\n\n"
+        "[00:01:10] Interviewer: And the first evening?\n\n"
+        "[00:01:15] Kari Nordmann: Sorry, wrong room!\n\n"
+        "[1:02:03] P07: Long. Very long.\n\n"
+        "End of recording."
+    )
+    assert timed(doc) == [
+        (None, None, "Interview P07, 3 May"),
+        ("Interviewer", 5.0, "How did the group start?"),
+        ("P07", 9.0, "A neighbour asked me along.\n\nI said no twice.\n\nThe third time I went."),
+        ("Interviewer", 70.0, "And the first evening?"),
+        # Once only, but the speaker column names her: her words are not given to P07.
+        ("Kari Nordmann", 75.0, "Sorry, wrong room!"),
+        ("P07", 3723.0, "Long. Very long.\n\nEnd of recording."),
+    ]
+
+
+def test_table_with_speaker_and_text_columns_only() -> None:
+    data = table_docx(
+        [
+            ("Interviewer:", "What changed for you?"),
+            ("Anna", "Mostly the mornings."),
+            ("Interviewer:", "In what way?"),
+            ("Anna", "I stopped dreading them."),
+        ]
+    )
+    doc = read_docx(data, Path("a.docx"))
+    assert doc.text == (
+        "Interviewer: What changed for you?\n\n"
+        "Anna: Mostly the mornings.\n\n"
+        "Interviewer: In what way?\n\n"
+        "Anna: I stopped dreading them."
+    )
+    assert spoken(doc) == [
+        ("Interviewer", "What changed for you?"),
+        ("Anna", "Mostly the mornings."),
+        ("Interviewer", "In what way?"),
+        ("Anna", "I stopped dreading them."),
+    ]
+
+
+def test_table_columns_found_by_content_nvivo_timespans() -> None:
+    # Timespan | Content | Speaker, with Word's "repeat as header row" on a header that
+    # uses none of the usual words.
+    data = table_docx(
+        [
+            ("Tidsrom", "Innhold", "Hvem"),
+            ("0:00.0 - 0:07.5", "Shall we begin?", "Interviewer"),
+            ("0:07.5 - 0:15.0", "Whenever you like.", "Respondent"),
+            ("0:15.0 - 0:21.0", "Then tell me about last winter.", "Interviewer"),
+        ],
+        header_flag=True,
+    )
+    doc = read_docx(data, Path("n.docx"))
+    assert doc.text == (
+        "[0:00.0 - 0:07.5] Interviewer: Shall we begin?\n\n"
+        "[0:07.5 - 0:15.0] Respondent: Whenever you like.\n\n"
+        "[0:15.0 - 0:21.0] Interviewer: Then tell me about last winter."
+    )
+    assert timed(doc) == [
+        ("Interviewer", 0.0, "Shall we begin?"),
+        ("Respondent", 7.5, "Whenever you like."),
+        ("Interviewer", 15.0, "Then tell me about last winter."),
+    ]
+
+
+def test_table_first_row_that_is_neither_header_nor_speech_reads_cell_by_cell() -> None:
+    data = table_docx(
+        [
+            ("Interview 7 (phone)", "Recorded by the second author"),
+            ("Interviewer", "Can you hear me now?"),
+            ("P07", "Yes."),
+            ("Interviewer", "Good."),
+        ]
+    )
+    doc = read_docx(data, Path("x.docx"))
+    assert doc.text == (
+        "Interview 7 (phone)\n\nRecorded by the second author\n\n"
+        "Interviewer: Can you hear me now?\n\nP07: Yes.\n\nInterviewer: Good."
+    )
+    assert spoken(doc) == [
+        (None, "Interview 7 (phone)\n\nRecorded by the second author"),
+        ("Interviewer", "Can you hear me now?"),
+        ("P07", "Yes."),
+        ("Interviewer", "Good."),
+    ]
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # A details table above the transcript: no one repeats.
+        [("Interviewer", "Anna Berg"), ("Participant", "P03"), ("Date", "3 May 2024")],
+        # Names against names: no speech anywhere.
+        [("Anna Berg", "Nurse"), ("Ola Nordmann", "Nurse"), ("Kari Berg", "Doctor")],
+        [("Nurse", "Anna Berg"), ("Nurse", "Ola Nordmann"), ("Doctor", "Kari Berg")],
+        # The "speaker" column holds sentences.
+        [("We met at 10:30.", "Then lunch."), ("We met at 10:30.", "Then tea.")],
+        # Two time columns, or a time column and no speaker.
+        [("00:01", "00:02", "Hello there."), ("00:03", "00:04", "Hello again.")],
+        [("00:01", "Interviewer: Hello there."), ("00:03", "P03: Hello again.")],
+        # Four columns.
+        [("1", "00:01", "Interviewer", "Hello."), ("2", "00:03", "Interviewer", "Hello?")],
+    ],
+)
+def test_other_tables_read_cell_by_cell(rows: list[tuple[str, ...]]) -> None:
+    data = table_docx(rows, after=("Interviewer: So, shall we start?",))
+    doc = read_docx(data, Path("x.docx"))
+    cells = [value for row in rows for value in row if value]
+    assert doc.text == "\n\n".join([*cells, "Interviewer: So, shall we start?"])
+
+
+def test_details_table_keeps_its_names_out_of_the_turns() -> None:
+    rows = [("Interviewer", "Anna Berg"), ("Participant", "P03"), ("Date", "3 May 2024")]
+    data = table_docx(rows, after=("Interviewer: Shall we start?", "P03: Yes."))
+    doc = read_docx(data, Path("x.docx"))
+    assert spoken(doc) == [
+        (None, "Interviewer\n\nAnna Berg\n\nParticipant\n\nP03\n\nDate\n\n3 May 2024"),
+        ("Interviewer", "Shall we start?"),
+        ("P03", "Yes."),
+    ]
+
+
+def test_teams_and_otter_paragraphs_with_the_time_after_the_name() -> None:
+    document = docx.Document()
+    document.add_paragraph("Team check-in")
+    # Teams: name and time, a line break, then the speech, all in one paragraph.
+    for name, time, speech in [
+        ("Berg, Anna", "0:03", "Can everyone hear me?"),
+        ("Nordmann, Ola", "0:07", "Yes, fine."),
+        ("Berg, Anna", "1:02:11", "Then let's begin."),
+        ("Nordmann, Ola", "1:02:15", "Ready."),
+    ]:
+        paragraph = document.add_paragraph(f"{name}   {time}")
+        paragraph.add_run().add_break()
+        paragraph.add_run(speech)
+    # Otter: the name-and-time line and the speech as paragraphs of their own.
+    for line in ["Speaker 3  1:03:00", "One more thing.", "It was raining."]:
+        document.add_paragraph(line)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    doc = read_docx(buffer.getvalue(), Path("teams.docx"))
+    assert doc.text.startswith("Team check-in\n\nBerg, Anna   0:03\nCan everyone hear me?\n\n")
+    assert timed(doc) == [
+        (None, None, "Team check-in"),
+        ("Berg, Anna", 3.0, "Can everyone hear me?"),
+        ("Nordmann, Ola", 7.0, "Yes, fine."),
+        ("Berg, Anna", 3731.0, "Then let's begin."),
+        ("Nordmann, Ola", 3735.0, "Ready."),
+        ("Speaker 3", 3780.0, "One more thing.\n\nIt was raining."),
+    ]

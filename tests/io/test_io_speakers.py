@@ -141,14 +141,23 @@ CAP_WORD = st.builds(
 ).filter(lambda w: w.lower() not in ROLE_WORDS)
 
 
+CLOCK = st.builds("{}:{:02d}".format, st.integers(0, 99), st.integers(0, 59)) | st.builds(
+    "{}:{:02d}:{:02d}".format, st.integers(0, 9), st.integers(0, 59), st.integers(0, 59)
+)
+
+KINDS = ["prose", "many-words", "comma", "lower", "once", "clock", "timed-once", "timed-speech"]
+
+
 @st.composite
 def unlabelled_paragraphs(draw: st.DrawFn) -> list[str]:
-    """Paragraphs with colons that are not speaker labels, each name used at most once."""
+    """Paragraphs with colons and times that are not speaker labels, each name used at most
+    once."""
     names = iter(draw(st.lists(CAP_WORD, min_size=8, max_size=8, unique=True)))
     paragraphs = []
     for _ in range(draw(st.integers(1, 8))):
-        kind = draw(st.sampled_from(["prose", "many-words", "comma", "lower", "once"]))
+        kind = draw(st.sampled_from(KINDS))
         tail = draw(SENTENCE)
+        time = draw(CLOCK)
         if kind == "prose":
             paragraphs.append(tail)
         elif kind == "many-words":  # four or more words before the colon
@@ -158,6 +167,13 @@ def unlabelled_paragraphs(draw: st.DrawFn) -> list[str]:
             paragraphs.append(f"{next(names)}, {draw(LOWER_WORD)}: {tail}")
         elif kind == "lower":
             paragraphs.append(f"{draw(LOWER_WORD)} {draw(LOWER_WORD)}: {tail}")
+        elif kind == "clock":  # "we met 10:30 and ..."
+            paragraphs.append(f"{draw(LOWER_WORD)} {draw(LOWER_WORD)} {time} {tail}")
+        elif kind == "timed-once":  # "Monday 9:30", "Anna (00:01):" once only
+            form = draw(st.sampled_from(["{}  {}", "{} ({})", "{} ({}):", "[{}] {}"]))
+            paragraphs.append(form.format(next(names), time))
+        elif kind == "timed-speech":  # a bare time followed by more words is a sentence
+            paragraphs.append(f"{next(names)} {time} {tail}")
         else:  # a capitalised name that starts only this one paragraph
             paragraphs.append(f"{next(names)}: {tail}")
     return paragraphs
