@@ -406,6 +406,31 @@ async def test_narrow_terminal_folds_panels_and_f_keys_toggle_them(app: Workbenc
         assert screen.transcript.has_focus
 
 
+async def test_browsing_the_codebook_widens_it_without_rewrapping_the_transcript(
+    app: WorkbenchApp,
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_doc(app, pilot)
+        await pilot.pause()
+        left, right = screen.query_one("#coding-left"), screen.query_one("#coding-right")
+        width = screen.transcript.size.width
+        assert left.size.width == 30 and right.display
+        screen.codebook.focus()
+        await pilot.pause()
+        await pilot.press("down", "down")
+        await pilot.pause()
+        assert left.size.width == 60 and not right.display
+        assert screen.transcript.size.width == width  # same width: no re-wrapping
+        code = screen.codebook.highlighted_code
+        assert code is not None
+        shown = screen.query_one("#coding-left-definition")
+        assert shown.display and shown.code == code  # type: ignore[attr-defined]
+        await pilot.press("tab")  # on to the transcript: back to three columns
+        await pilot.pause()
+        assert screen.transcript.has_focus
+        assert left.size.width == 30 and right.display
+
+
 async def test_big_transcript_stays_fast(app: WorkbenchApp) -> None:
     import time
 

@@ -196,3 +196,40 @@ async def test_palette_opens_a_document(tmp_path: Path, monkeypatch: pytest.Monk
         await pilot.pause()
         assert isinstance(app.screen, StubCodingScreen)
         assert app.screen.document_id == app.wb.store.document("P02-interview").id
+
+
+async def test_palette_export_opens_the_export_dialog(tmp_path: Path) -> None:
+    from workbench.tui.screens.export_dialog import ExportScreen
+    from workbench.tui.screens.themes import ThemesScreen
+
+    app = make_app(build_project(tmp_path / "p.sqlite"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        prompts = await open_palette(pilot, app, "exp")
+        assert prompts[0].startswith("Export: summary, quotes"), prompts[:3]
+        await pilot.press("enter")
+        for _ in range(50):  # the theme summary is computed in a worker first
+            await pilot.pause(0.05)
+            if isinstance(app.screen, ExportScreen):
+                break
+        assert isinstance(app.screen, ExportScreen)
+        assert isinstance(app.screen_stack[-2], ThemesScreen)
+
+
+async def test_f1_opens_help_inside_dialogs_and_closes_it_again(tmp_path: Path) -> None:
+    app = make_app(build_project(tmp_path / "p.sqlite"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f2")  # the coder chooser: a dialog with a text box focused
+        await pilot.pause()
+        assert isinstance(app.screen, CoderScreen)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert "Coder chooser" in screen_text(app)  # the dialog's own keys
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, CoderScreen)
+        await pilot.press("question_mark")  # typed into the name box, not help
+        await pilot.pause()
+        assert isinstance(app.screen, CoderScreen)

@@ -34,7 +34,15 @@ class WorkbenchApp(App[None]):
     COMMANDS = {WorkbenchCommands}  # includes Textual's system commands, listed after ours
     HELP_GROUP = "Everywhere"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1", "help", "Help", tooltip="Help: every key, how to code", id="app.help"),
+        # priority: F1 also works inside dialogs, which otherwise stop app keys
+        Binding(
+            "f1",
+            "help",
+            "Help",
+            priority=True,
+            tooltip="Help: every key, how to code",
+            id="app.help",
+        ),
         Binding("question_mark", "help", "Help", show=False, id="app.help-alt"),
         Binding("ctrl+z", "undo", "Undo", tooltip="Undo your last change", id="app.undo"),
         Binding("ctrl+y", "redo", "Redo", show=False, tooltip="Redo", id="app.redo"),
@@ -136,7 +144,9 @@ class WorkbenchApp(App[None]):
     def action_help(self) -> None:
         from workbench.tui.screens.help import HelpScreen
 
-        if not isinstance(self.screen, HelpScreen):
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)  # F1 toggles
+        else:
             self.push_screen(HelpScreen(self.screen))
 
     def _project_screen(self) -> ProjectScreen | None:
@@ -175,6 +185,17 @@ class WorkbenchApp(App[None]):
 
         if not isinstance(self.screen, ThemesScreen):
             self.push_screen(ThemesScreen())
+
+    def action_export(self) -> None:
+        """Export a theme summary, quotes, a matrix, co-occurrence or the codebook (the
+        themes screen's export dialog, with its filters)."""
+        from workbench.tui.screens.themes import ThemesScreen
+
+        screen = self.screen
+        if isinstance(screen, ThemesScreen) and screen.loaded is not None:
+            screen.action_export()
+        elif not isinstance(screen, ThemesScreen):
+            self.push_screen(ThemesScreen(export=True))
 
     def action_reconcile(self) -> None:
         """Walk the disagreements of the two coders who share most documents."""

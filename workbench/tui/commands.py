@@ -81,6 +81,10 @@ class WorkbenchCommands(Provider):
             ("Switch coder", "switch_coder"),
             ("Agreement report: inter-coder agreement per code", "agreement_report"),
             ("Themes: theme summary, quotes and exports", "themes"),
+            (
+                "Export: summary, quotes, matrix, co-occurrence or codebook (md, docx, xlsx…)",
+                "export",
+            ),
             ("Reconcile two coders' disagreements (consensus)", "reconcile"),
         )
         for name, action in extras:
@@ -152,8 +156,10 @@ def match_score(query: str, text: str) -> float:
     q, t = utils.default_process(query), utils.default_process(text)
     if not q:
         return 0.0
-    if t.startswith(q) or f" {q}" in f" {t}":
+    if t.startswith(q):
         return 1.0
+    if f" {q}" in t:  # a later word starts with it: just behind a name that does
+        return 0.98
     score = fuzz.partial_ratio(q, t, processor=None)
     return score / 100 * 0.95 if score >= MIN_SCORE else 0.0
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -125,6 +125,7 @@ class CodingScreen(WorkbenchScreen[None]):
         self._counts: dict[int, int] = {}
         self._panels: dict[str, bool | None] = {"left": None, "right": None}
         self._wide: bool | None = None
+        self._browsing = False  # the codebook tree has focus
         self._status = ""
 
     # -- composition ------------------------------------------------------------------
@@ -134,6 +135,7 @@ class CodingScreen(WorkbenchScreen[None]):
             with Vertical(id="coding-left"):
                 yield OptionList(id="coding-documents")
                 yield CodebookTree(id="coding-codebook")
+                yield DefinitionPanel(id="coding-left-definition")
             yield TranscriptView(id="coding-transcript")
             with Vertical(id="coding-right"):
                 yield HerePanel(id="coding-here")
@@ -158,6 +160,7 @@ class CodingScreen(WorkbenchScreen[None]):
         self.codebook.border_title = "Codebook"
         self.query_one("#coding-here").border_title = "Here"
         self.query_one("#coding-definition").border_title = "Definition"
+        self.query_one("#coding-left-definition").border_title = "Definition"
         self.query_one("#coding-recent").border_title = "Recent (1-9)"
         self._reload_project()
         if not self._open(self.document_id, self._initial_offset or 0):
@@ -319,13 +322,28 @@ class CodingScreen(WorkbenchScreen[None]):
         if wide != self._wide:
             self._wide = wide
             self._panels = {"left": None, "right": None}
+        # browsing the codebook widens the left column into the right one's place
+        browse = self._browsing and self._panel_shown("left") and self._panel_shown("right")
+        self.query_one("#coding-left").set_class(browse, "-browse")
         for side in ("left", "right"):
-            shown = self._panel_shown(side)
+            shown = self._panel_shown(side) and not (browse and side == "right")
             self.query_one(f"#coding-{side}").display = shown
         self._show_subtitle()
         focused = self.focused
         if focused is not None and not all(a.display for a in focused.ancestors_with_self):
             self.transcript.focus()
+
+    def _show_definition(self, code: Code | None) -> None:
+        for panel in self.query(DefinitionPanel):
+            panel.show(code)
+
+    @on(events.DescendantFocus)
+    @on(events.DescendantBlur)
+    def _focus_moved(self) -> None:
+        browsing = self.focused is self.query_one(CodebookTree)
+        if browsing != self._browsing:
+            self._browsing = browsing
+            self._layout_panels(self.app.size.width)
 
     def _panel_shown(self, side: str) -> bool:
         chosen = self._panels.get(side)
@@ -365,7 +383,7 @@ class CodingScreen(WorkbenchScreen[None]):
         ids = [c.code_id for c in here]
         if here and self.focus_code_id not in ids:
             self.focus_code_id = ids[0]
-        self.query_one(DefinitionPanel).show(self._code_by_id.get(self.focus_code_id or -1))
+        self._show_definition(self._code_by_id.get(self.focus_code_id or -1))
         self._show_subtitle()
 
     @on(TranscriptView.CursorMoved)
@@ -377,12 +395,12 @@ class CodingScreen(WorkbenchScreen[None]):
     def _tree_highlighted(self, event: CodebookTree.Highlighted) -> None:
         if event.code is not None and self.codebook.has_focus:
             self.focus_code_id = event.code.id
-            self.query_one(DefinitionPanel).show(event.code)
+            self._show_definition(event.code)
 
     @on(CodebookTree.Chosen)
     def _tree_chosen(self, event: CodebookTree.Chosen) -> None:
         self.focus_code_id = event.code.id
-        self.query_one(DefinitionPanel).show(event.code)
+        self._show_definition(event.code)
         if self.transcript.selection_for_coding() is not None:
             self.apply_code(event.code.id)
 

@@ -479,8 +479,9 @@ class ThemesScreen(WorkbenchScreen[None]):
         Binding("q", "back", "Back", show=False, id="themes.back-alt"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, *, export: bool = False) -> None:
         super().__init__()
+        self._export_when_loaded = export  # opened from "Export" in the command palette
         self.coder = ALL_CODERS
         self.codes: tuple[str, ...] = ()
         self.where: tuple[Condition, ...] = ()
@@ -665,6 +666,9 @@ class ThemesScreen(WorkbenchScreen[None]):
         self.loaded = loaded
         if first:
             self.refresh_bindings()  # the keys that need a summary work now
+            if self._export_when_loaded:
+                self._export_when_loaded = False
+                self.call_after_refresh(self.action_export)
         self.query_one("#body").loading = False
         names = self._attribute_names()
         if self.attribute not in names:
