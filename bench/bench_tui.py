@@ -228,9 +228,9 @@ def run(ctx: Context) -> BenchResult:
             Row("code the selected sentence in the scale project",
                 f"{n:,} codings in the project", at_scale.apply_cpu, ours.apply_cpu,
                 "20,000 words, 500 codings", limit=budget, target=budget_text,
-                note=f"CPU time; wall clock {at_scale.apply:.2f} s. Every change refreshes the"
-                " coding screen and the project screen under it, and both re-read the coverage of"
-                " the whole project (store.coverage()) and the code counts")
+                note=f"CPU time; wall clock {at_scale.apply:.2f} s. The coding screen re-reads"
+                " only what the coding touched (the new coding, that code's count, that"
+                " document's coverage); the project screen under it catches up when shown")
         )  # fmt: skip
     else:
         result.notes.append(
