@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -12,7 +13,9 @@ from workbench.store.repos import SqlProject
 @dataclass(frozen=True, slots=True)
 class DocumentRow:
     document: Document
-    coded: tuple[float, ...]  # share of characters coded, one per coder in ``Overview.coders``
+    coded: (
+        tuple[float, ...] | None
+    )  # share coded per coder in ``Overview.coders``; None: not read yet
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,12 +46,19 @@ class ProjectStats:
         self._store = store
         self._coverage: dict[tuple[int, int], int] | None = None
         self._counts: dict[int | None, dict[int, int]] = {}  # by coder id; None: all coders
+        self._reading = threading.Lock()  # a worker may read the coverage while a screen asks
+
+    @property
+    def has_coverage(self) -> bool:
+        """True when ``coverage()`` returns at once (it takes seconds at a million codings)."""
+        return self._coverage is not None
 
     def coverage(self) -> Mapping[tuple[int, int], int]:
         """Characters coded per (document id, coder id), overlaps counted once."""
-        if self._coverage is None:
-            self._coverage = self._store.coverage()
-        return self._coverage
+        with self._reading:
+            if self._coverage is None:
+                self._coverage = self._store.coverage()
+            return self._coverage
 
     def counts(self, coder_id: int | None = None) -> Mapping[int, int]:
         """Codings per code id: every coder's, or one coder's (blind mode)."""
@@ -79,19 +89,31 @@ class ProjectStats:
                 counts.update(fresh_counts)
 
 
-def overview(store: SqlProject, stats: ProjectStats, only_coder: int | None = None) -> Overview:
+def overview(
+    store: SqlProject,
+    stats: ProjectStats,
+    only_coder: int | None = None,
+    *,
+    wait_for_coverage: bool = True,
+) -> Overview:
     """Documents with the share coded by each coder, plus the project counts.
+
+    ``wait_for_coverage=False``: when the coverage has not been read yet, the rows come
+    without it (``coded`` is None) instead of waiting for it.
 
     With ``only_coder`` (blind mode) only that coder's progress is shown, and the
     counts are that coder's, so double coding stays independent.
     """
     coders = tuple(c for c in store.coders() if only_coder is None or c.id == only_coder)
-    coverage = stats.coverage()
+    coverage = stats.coverage() if stats.has_coverage or not wait_for_coverage else None
     rows = []
     for doc in store.documents():
-        shares = tuple(
-            (coverage.get((doc.id, c.id), 0) / doc.length) if doc.length else 0.0 for c in coders
-        )
+        shares = None
+        if coverage is not None:
+            shares = tuple(
+                (coverage.get((doc.id, c.id), 0) / doc.length) if doc.length else 0.0
+                for c in coders
+            )
         rows.append(DocumentRow(doc, shares))
     info = store.info()
     if only_coder is not None:

@@ -170,7 +170,11 @@ class ProjectScreen(WorkbenchScreen[None]):
         store = self.wb_app.wb.store
         app = self.wb_app
         blind_id = app.wb.coder.id if app.blind and app.wb.coder is not None else None
-        self._overview = ov = overview(store, app.stats, only_coder=blind_id)
+        self._overview = ov = overview(
+            store, app.stats, only_coder=blind_id, wait_for_coverage=False
+        )
+        if not app.stats.has_coverage:
+            self._read_coverage()  # seconds in a big project: the table fills in after
         table = self.query_one(DocumentTable)
         current = table.document_id
         table.clear(columns=True)
@@ -202,7 +206,9 @@ class ProjectScreen(WorkbenchScreen[None]):
                 Text(doc.source_format),
                 Text(f"{doc.words:,}", justify="right"),
             ]
-            for share in row.coded:
+            if row.coded is None:
+                cells.extend(Text("…", justify="right", style="dim") for _ in ov.coders)
+            for share in row.coded or ():
                 shown = f"{round(share * 100)}%" if share >= 0.005 or not share else "<1%"
                 cells.append(Text(shown, justify="right", style="" if share else "dim"))
             table.add_row(*cells, key=str(doc.id))
@@ -220,6 +226,17 @@ class ProjectScreen(WorkbenchScreen[None]):
 
     def project_changed(self, change: Change) -> None:
         self.reload()
+
+    @work(
+        thread=True, exclusive=True, exit_on_error=False, group="coverage", description="progress"
+    )
+    def _read_coverage(self) -> None:
+        self.wb_app.stats.coverage()
+        self.app.call_from_thread(self._coverage_read)
+
+    def _coverage_read(self) -> None:
+        if self.is_mounted:
+            self.reload()
 
     @on(CodebookTree.Highlighted)
     def _code_highlighted(self, event: CodebookTree.Highlighted) -> None:
