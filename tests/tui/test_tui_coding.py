@@ -16,7 +16,7 @@ from workbench.core.settings import Settings
 from workbench.store.repos import NewCoding
 from workbench.tui.app import WorkbenchApp, create_app
 from workbench.tui.screens.coding import CodingScreen
-from workbench.tui.widgets.picker import NEW, CodePicker, CodingChooser, MemoEditor
+from workbench.tui.widgets.picker import NEW, CodePicker, CodingChooser, MemoEditor, Pick
 from workbench.tui.widgets.transcript import TranscriptView
 
 
@@ -138,7 +138,8 @@ async def test_a_coding_session_picker_quick_code_undo_redo_new_code(app: Workbe
         await pilot.pause()
         assert app.screen is screen and len(codings(app)) == count
 
-        # the last row creates a new (top-level) code and applies it
+        # a name that matches no code well: "create" is the first row, Enter creates
+        # the (top-level) code and applies it; weak matches follow, far ones are dropped
         start3, end3 = sentence_containing(app, "And I was so scared")
         view.move_cursor(start3)
         await pilot.press("s", "c", *"Fear of home")
@@ -147,9 +148,7 @@ async def test_a_coding_session_picker_quick_code_undo_redo_new_code(app: Workbe
         assert isinstance(picker, CodePicker)
         options = picker.query_one(OptionList)
         ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
-        assert ids[-1] == NEW
-        for _ in range(len(ids) - 1):
-            await pilot.press("down")
+        assert ids[0] == NEW and len(ids) < len(app.wb.store.codes())
         await pilot.press("enter")
         await pilot.pause()
         code = app.wb.store.code("Fear of home")
@@ -404,6 +403,19 @@ async def test_narrow_terminal_folds_panels_and_f_keys_toggle_them(app: Workbenc
         await pilot.press("f3", "f4")
         assert not left.display and not right.display
         assert screen.transcript.has_focus
+        # a panel toggled re-wraps the transcript: the cursor stays in sight
+        view = screen.transcript
+        view.move_cursor(len(view.text) - 3)
+        await pilot.pause()
+        assert view._layout is not None
+        line = view._layout.line_of(view.cursor)
+        assert view.scroll_offset.y <= line < view.scroll_offset.y + view.size.height
+        await pilot.press("f4")
+        await pilot.pause()
+        await pilot.pause()
+        assert view._layout is not None
+        line = view._layout.line_of(view.cursor)
+        assert view.scroll_offset.y <= line < view.scroll_offset.y + view.size.height
 
 
 async def test_browsing_the_codebook_widens_it_without_rewrapping_the_transcript(
@@ -481,3 +493,44 @@ async def test_big_transcript_stays_fast(app: WorkbenchApp) -> None:
         assert (time.perf_counter() - t0) / 9 < 0.1
         await pilot.press("s", "pagedown", "shift+down")
         assert view.selection is not None
+
+
+async def test_picker_puts_create_after_strong_matches_and_drops_far_ones(
+    app: WorkbenchApp,
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        codes = app.wb.store.codes()
+        picker = CodePicker(codes)
+        picked: list[Pick | None] = []
+        app.push_screen(picker, picked.append)
+        await pilot.pause()
+        await pilot.press(*"meeting form")
+        await pilot.pause()
+        options = picker.query_one(OptionList)
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        assert ids[:2] == [str(code_id(app, "format")), NEW]
+        assert len(ids) < len(codes) + 1  # not every code: the far matches are dropped
+        await pilot.press("enter")
+        await pilot.pause()
+        assert picked == [Pick(code_id=code_id(app, "format"))]
+
+
+async def test_go_to_code_from_the_palette_keeps_the_transcript_and_n_follows_it(
+    app: WorkbenchApp,
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_doc(app, pilot)
+        sponsor = code_id(app, "sponsor")
+        app.show_code(sponsor)  # what "Go to code: Sponsor" in the palette runs
+        await pilot.pause()
+        assert screen.transcript.has_focus and screen.focus_code_id == sponsor
+        await pilot.press("n")
+        await pilot.pause()
+        here = screen.transcript.codings_at(screen.transcript.cursor)
+        assert sponsor in {c.code_id for c in here}
+        # codebook actions from the palette ask which code instead of using a hidden cursor
+        await app.run_action("merge_code", screen.codebook)
+        await pilot.pause()
+        assert type(app.screen).__name__ == "CodeChooserScreen"
+        assert "Merge which code?" in str(app.screen.query_one("Vertical").border_title)

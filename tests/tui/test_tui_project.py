@@ -326,7 +326,9 @@ async def test_import_can_be_cancelled_and_disables_the_key(project: Path, tmp_p
         assert screen.query_one("#import-bar").region.height == 0
 
 
-async def test_narrow_terminal_stacks_panes_and_t_hides_the_codebook(project: Path) -> None:
+async def test_narrow_terminal_stacks_panes_and_t_goes_to_then_hides_the_codebook(
+    project: Path,
+) -> None:
     app = make_app(project)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -334,10 +336,21 @@ async def test_narrow_terminal_stacks_panes_and_t_hides_the_codebook(project: Pa
         assert screen.has_class("-narrow")
         docs, book = screen.query_one("#documents-pane"), screen.query_one("#codebook-pane")
         assert docs.region.y < book.region.y  # stacked
-        await pilot.press("t")
+        tree = screen.query_one(CodebookTree)
+        screen.query_one(DocumentTable).focus()
+        await pilot.press("t")  # first: into the codebook
         await pilot.pause()
-        assert not book.display
+        assert book.display and tree.has_focus
+        await pilot.press("t")  # from inside it: hide it
+        await pilot.pause()
+        assert not book.display and screen.query_one(DocumentTable).has_focus
         assert docs.region.height > 15
+        await pilot.press("t")  # and back
+        await pilot.pause()
+        assert book.display and tree.has_focus
+        await pilot.press("b")  # blind mode from the project screen too
+        await pilot.pause()
+        assert app.blind
 
 
 async def test_project_screen_on_the_sample_study(sample_path: Path) -> None:

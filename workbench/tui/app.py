@@ -232,6 +232,9 @@ class WorkbenchApp(App[None]):
         if isinstance(screen, ProjectScreen):
             screen.show_code(code_id)
             return
+        if callable(focus_code := getattr(screen, "focus_code", None)):
+            focus_code(code_id)  # the coding screen: n / N step through it
+            return
         trees = screen.query(CodebookTree)
         if not trees:
             self.notify("There is no codebook on this screen", severity="warning")

@@ -10,9 +10,11 @@ screen. ``e`` writes the report (md or html, owner-only).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -53,7 +55,12 @@ if TYPE_CHECKING:
 GROUP = "agreement"
 EXPORT_GROUP = "agreement-export"
 POOLED = "pooled"
-CODE_WIDTH = 46
+POOLED_LABEL = "All codes (pooled)"
+MIN_CODE = 14  # the code column never gets narrower (the table scrolls sideways instead)
+COMFORTABLE_CODE = 26  # below this, tighter gaps and short headers are tried first
+MAX_CODE = 72  # wider terminals leave the rest blank rather than push the numbers away
+ROOMY_HEIGHT = 30  # shorter screens leave the unit's explanation out of the detail box
+MIN_PARENT = 16  # the parent is shown after the name when this much of it fits
 MAX_LISTED = 2000  # disagreements listed on the screen; the exported report has them all
 BAND_STYLE = {"reliable": "green", "tentative conclusions only": "yellow", "unreliable": "red"}
 BAND_SHORT = {"tentative conclusions only": "tentative"}
@@ -80,16 +87,112 @@ def _band(stat: Stat) -> Text:
     return Text(BAND_SHORT.get(stat.band, stat.band), style=BAND_STYLE.get(stat.band, ""))
 
 
-def short_path(path: str, width: int = CODE_WIDTH) -> str:
-    """The code path shortened from the left at a word boundary, so the code's own name
-    and its nearest parents stay visible: ``… strategies did not fit > Meeting format``."""
-    if len(path) <= width:
-        return path
-    tail = path[-(width - 2) :]
-    space = tail.find(" ")
-    if 0 <= space < min(16, len(tail) - 1):
-        tail = tail[space + 1 :]
-    return "… " + tail.removeprefix("> ")
+def cut_end(text: str, width: int) -> str:
+    """``text`` in at most ``width`` cells, cut at the end with "…" (at a word boundary
+    when one is near), never from the left."""
+    if cell_len(text) <= width:
+        return text
+    if width <= 1:
+        return "…"[:width]
+    cut = set_cell_size(text, width - 1).rstrip()
+    space = cut.rfind(" ")
+    if space >= max(width // 2, width - 5):
+        cut = cut[:space].rstrip(" ,;:-–—>")
+    return cut + "…"
+
+
+def code_label(name: str, path: str, width: int) -> Text:
+    """The code's own name, then its parent dimmed when there is room for it (all of it,
+    or at least MIN_PARENT cells): ``Meeting format · The strategies did not fit``; cut
+    at the end to ``width``."""
+    label = Text(cut_end(name, width), no_wrap=True)
+    parent = path[: -len(name) - 3] if path.endswith(" > " + name) else ""
+    parent = parent.rsplit(" > ", 1)[-1]
+    room = width - label.cell_len - 3
+    if parent and room >= min(cell_len(parent), MIN_PARENT):
+        label.append(" · " + cut_end(parent, room), style="dim")
+    return label
+
+
+def wrap_parts(parts: list[str], width: int, sep: str = " · ") -> str:
+    """Join ``parts`` with ``sep``, breaking lines between parts (never inside one, unless
+    a part is wider than a line on its own)."""
+    lines: list[str] = []
+    for part in parts:
+        if lines and cell_len(lines[-1] + sep + part) <= width:
+            lines[-1] += sep + part
+        else:
+            lines.append(part)
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class StatColumn:
+    key: str
+    header: str
+    short: str  # the header when the table is narrow
+    right: bool = True
+
+
+def stat_columns(report: AgreementReport) -> list[StatColumn]:
+    kappa = "Cohen κ" if len(report.coders) == 2 else "Fleiss κ"
+    columns = [
+        StatColumn("units", "Units", "Units"),
+        StatColumn("prevalence", "Prev.", "Prev."),
+        StatColumn("agreement", "%agr", "%agr"),
+        StatColumn("kappa", kappa, "κ"),
+        StatColumn("alpha", "α", "α"),
+        StatColumn("band", "Band (α)", "Band", right=False),
+    ]
+    if report.unit == "char":
+        columns.append(StatColumn("u_alpha", "u-α", "u-α"))
+    columns.append(StatColumn("disagreements", "Disagr.", "Dis."))
+    return columns
+
+
+def stat_cells(row: AgreementRow) -> dict[str, Text]:
+    cells = {
+        "units": Text(f"{row.n_units:,}", justify="right"),
+        "prevalence": _pct(row.prevalence),
+        "agreement": _pct(row.percent_agreement.value),
+        "kappa": _num(row.kappa),
+        "alpha": _num(row.alpha),
+        "band": _band(row.alpha),
+        "u_alpha": _num(row.u_alpha),
+        "disagreements": Text(f"{row.disagreements:,}", justify="right"),
+    }
+    return cells
+
+
+@dataclass(frozen=True, slots=True)
+class TableLayout:
+    """Column widths for one table width: the statistics keep their width (set by the
+    widest cell or header), the code column gets what is left."""
+
+    code: int  # cells for the code label (the column is one wider: a leading space)
+    gap: int  # blank cells left of each statistic
+    short: bool  # short headers
+    widths: dict[str, int]  # the statistics' content widths
+
+
+def plan_layout(columns: list[StatColumn], cells: list[dict[str, Text]], width: int) -> TableLayout:
+    """Fit the statistics into ``width`` cells: wide gaps and full headers when there is
+    room, then narrower gaps, then short headers; the code column takes the rest (at
+    least MIN_CODE cells, at most MAX_CODE)."""
+    layout = TableLayout(MIN_CODE, 1, True, {})
+    for gap, short in ((2, False), (1, False), (1, True)):
+        widths = {
+            c.key: max(
+                cell_len(c.short if short else c.header),
+                *(row[c.key].cell_len for row in cells),
+            )
+            for c in columns
+        }
+        code = width - 1 - sum(w + gap for w in widths.values())
+        layout = TableLayout(min(max(code, MIN_CODE), MAX_CODE), gap, short, widths)
+        if code >= COMFORTABLE_CODE:
+            break
+    return layout
 
 
 def _flat(text: str, limit: int) -> str:
@@ -138,6 +241,12 @@ class AgreementTable(DataTable[Text]):
         value = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
         return str(value) if value is not None else None
 
+    class Resized(Message):
+        """The table's size changed: its columns are laid out again."""
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.post_message(self.Resized())
+
     def action_drill(self) -> None:
         if (key := self.highlighted_key) is not None:
             self.post_message(self.Drill(key))
@@ -179,6 +288,8 @@ class AgreementScreen(WorkbenchScreen[None]):
         self._generation = 0
         self._worker: Worker[AgreementReport | None] | None = None
         self._export_path: Path | None = None
+        self._layout: TableLayout | None = None
+        self._status_parts: list[str] = []
 
     # -- layout -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -324,55 +435,81 @@ class AgreementScreen(WorkbenchScreen[None]):
 
     def show_report(self, report: AgreementReport) -> None:
         self.report = report
+        self._layout = None
+        self._fill_table()
+        docs = len(report.documents)
+        left = len(report.excluded)
+        parts = [
+            " × ".join(report.coders),
+            f"unit: {report.unit_name} (u)",
+            f"{docs} document{'s' if docs != 1 else ''}",
+        ]
+        if left:
+            parts.append(f"{left} left out: not coded by every coder")
+        n = len(report.disagreements)
+        parts.append(f"{n:,} unit{'s' if n != 1 else ''} with a disagreement")
+        self._status_parts = parts
+        self._show_status(self._status_text())
+        self._describe(self.query_one(AgreementTable).highlighted_key)
+
+    def _status_text(self) -> str:
+        status = self.query_one("#agreement-status", Static)
+        width = status.content_size.width or max(self.size.width - 2, 20)
+        return wrap_parts(self._status_parts, width)
+
+    def _table_width(self) -> int:
+        """Cells for the columns: the table's content width less the vertical scrollbar."""
         table = self.query_one(AgreementTable)
-        current = table.highlighted_key
-        table.clear(columns=True)
-        char = report.unit == "char"
-        kappa = "Cohen κ" if len(report.coders) == 2 else "Fleiss κ"
-        table.add_column("Code", key="code", width=CODE_WIDTH)
-        table.add_column(Text("Units", justify="right"), key="units", width=9)
-        table.add_column(Text("Prev.", justify="right"), key="prevalence", width=6)
-        table.add_column(Text("%agr", justify="right"), key="agreement", width=6)
-        table.add_column(Text(kappa, justify="right"), key="kappa", width=8)
-        table.add_column(Text("α", justify="right"), key="alpha", width=6)
-        table.add_column("Band (α)", key="band", width=10)
-        if char:
-            table.add_column(Text("u-α", justify="right"), key="u_alpha", width=6)
-        table.add_column(Text("Disagr.", justify="right"), key="disagreements", width=7)
-        cursor = 0
+        width = table.content_size.width or max(self.size.width - 2, 40)
+        return width - table.styles.scrollbar_size_vertical
+
+    def _fill_table(self) -> None:
+        """(Re)build the table for its current width: the statistics keep their widths,
+        the code column gets the rest (names cut at the end)."""
+        report = self.report
+        if report is None:
+            return
+        table = self.query_one(AgreementTable)
+        columns = stat_columns(report)
         rows: list[tuple[str, AgreementRow]] = [(str(r.code_id), r) for r in report.rows]
         rows.append((POOLED, report.pooled))
-        for i, (key, row) in enumerate(rows):
-            pooled = key == POOLED
-            label = Text(
-                "All codes (pooled)" if pooled else short_path(row.label),
-                style="bold" if pooled else "",
-            )
-            cells = [
-                label,
-                Text(f"{row.n_units:,}", justify="right"),
-                _pct(row.prevalence),
-                _pct(row.percent_agreement.value),
-                _num(row.kappa),
-                _num(row.alpha),
-                _band(row.alpha),
-            ]
-            if char:
-                cells.append(_num(row.u_alpha))
-            cells.append(Text(f"{row.disagreements:,}", justify="right"))
-            table.add_row(*cells, key=key)
+        cells = [stat_cells(row) for _, row in rows]
+        layout = plan_layout(columns, cells, self._table_width())
+        if layout == self._layout:
+            return
+        self._layout = layout
+        current = table.highlighted_key
+        table.clear(columns=True)
+        table.cell_padding = 0
+        pad = " " * layout.gap
+        table.add_column(Text(" Code"), key="code", width=layout.code + 1)
+        for column in columns:
+            header = column.short if layout.short else column.header
+            width = layout.widths[column.key] + layout.gap
+            label = Text(header, justify="right") if column.right else Text(pad + header)
+            table.add_column(label, key=column.key, width=width)
+        cursor = 0
+        for i, ((key, _row), stats) in enumerate(zip(rows, cells, strict=True)):
+            if key == POOLED:
+                label = Text(cut_end(POOLED_LABEL, layout.code), style="bold")
+            else:
+                info = report.code(int(key))
+                label = code_label(info.name, info.path, layout.code)
+            line = [Text(" ").append_text(label)]
+            for column in columns:
+                cell = stats[column.key]
+                line.append(cell if column.right else Text(pad).append_text(cell))
+            table.add_row(*line, key=key)
             if key == current:
                 cursor = i
         table.move_cursor(row=cursor)
-        docs = len(report.documents)
-        left = len(report.excluded)
-        excluded = f" ({left} left out: not coded by every coder)" if left else ""
-        self._show_status(
-            f"{' × '.join(report.coders)} · unit: {report.unit_name} (u) · "
-            f"{docs} document{'s' if docs != 1 else ''}{excluded} · "
-            f"{len(report.disagreements):,} units with a disagreement · c coders · enter drills in"
-        )
-        self._describe(table.highlighted_key)
+
+    @on(AgreementTable.Resized)
+    def _resized(self) -> None:
+        if self.report is not None:
+            self._fill_table()
+            self._show_status(self._status_text())
+            self._describe(self.query_one(AgreementTable).highlighted_key)
 
     @on(DataTable.RowHighlighted, "#agreement-table")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -412,7 +549,8 @@ class AgreementScreen(WorkbenchScreen[None]):
             else:
                 facts.append(f"{name} {stat.value:.3f}: {stat.band} · {stat.source}")
         lines += facts
-        lines.append(f"Unit: {UNIT_SHORT[report.unit]}.")
+        if self.size.height >= ROOMY_HEIGHT:  # on short terminals the rows matter more
+            lines.append(f"Unit: {UNIT_SHORT[report.unit]}.")
         detail.update("\n".join(lines))
 
     # -- drill down ---------------------------------------------------------------------
@@ -512,7 +650,8 @@ class ReportPathScreen(ModalScreen[Path | None]):
 
 
 class CodersScreen(ModalScreen[tuple[str, ...] | None]):
-    """Tick two or more coders to compare; ctrl+s (or the button) confirms."""
+    """Tick the coders to compare (two or more; exactly ``exactly`` when given, as
+    reconciliation needs two); ctrl+s (or the button) confirms."""
 
     HELP_GROUP = "Choose coders"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -520,26 +659,42 @@ class CodersScreen(ModalScreen[tuple[str, ...] | None]):
         Binding("escape", "cancel", "Cancel", id="agreement-coders.cancel"),
     ]
 
-    def __init__(self, names: list[str], chosen: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        names: list[str],
+        chosen: tuple[str, ...],
+        *,
+        exactly: int | None = None,
+        title: str = "Compare which coders?",
+        verb: str = "Compare",
+    ) -> None:
         super().__init__(classes="wb-modal")
         self.names = names
         self.chosen = chosen
+        self.exactly = exactly
+        self.title_text = title
+        self.verb = verb
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="wb-dialog", id="agreement-coders") as dialog:
-            dialog.border_title = "Compare which coders?"
+            dialog.border_title = self.title_text
             yield SelectionList[str](
                 *[(n, n, n in self.chosen) for n in self.names], id="agreement-coder-list"
             )
-            yield Static("space ticks · ctrl+s compares · esc cancels", classes="hint")
+            yield Static(f"space ticks · ctrl+s {self.verb.lower()}s · esc cancels", classes="hint")
             yield Static("", id="agreement-coders-error", classes="error")
             with Horizontal(classes="buttons"):
-                yield Button("Compare", variant="primary", id="compare", compact=True)
+                yield Button(self.verb, variant="primary", id="compare", compact=True)
 
     def action_confirm(self) -> None:
         picked = tuple(self.query_one(SelectionList).selected)
-        if len(picked) < 2:
-            self.query_one("#agreement-coders-error", Static).update("Tick at least two coders")
+        error = ""
+        if self.exactly is not None and len(picked) != self.exactly:
+            error = f"Tick exactly {self.exactly} coders (ticked: {len(picked)})"
+        elif len(picked) < 2:
+            error = "Tick at least two coders"
+        if error:
+            self.query_one("#agreement-coders-error", Static).update(error)
             return
         self.dismiss(tuple(n for n in self.names if n in picked))
 

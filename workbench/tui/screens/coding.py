@@ -659,6 +659,19 @@ class CodingScreen(WorkbenchScreen[None]):
         n = starts.index(target) + 1
         self._set_status(f"{name} {n}/{len(starts)}{' (wrapped)' if wrapped else ''}")
 
+    def focus_code(self, code_id: int) -> None:
+        """Make ``code_id`` the code that n / N step through (the command palette's "Go to
+        code"); the transcript keeps the focus and the tree's cursor follows."""
+        code = self._code_by_id.get(code_id)
+        if code is None:
+            return
+        self.focus_code_id = code_id
+        self._show_definition(code)
+        self.codebook.select_code(code_id)
+        self.transcript.focus()
+        n = sum(1 for c in self.transcript.visible_codings if c.code_id == code_id)
+        self._set_status(f"{code.name}: {n} here · n / N next / previous")
+
     # -- search -----------------------------------------------------------------------------------
     @property
     def _findbar(self) -> Horizontal:

@@ -45,11 +45,12 @@ class HelpScreen(ModalScreen[None]):
             dialog.border_title = "Help · keys that work here"
             dialog.border_subtitle = "esc closes · ctrl+p finds any command by name"
             with VerticalScroll(id="help-body"):
+                # the steps first: what a new coder needs before the full key list
+                yield Static(Text("How to code a passage", style="bold"), classes="help-heading")
+                yield Static(how_to_code(self.app), classes="help-text")
                 for group in groups:
                     yield Static(Text(group.title, style="bold"), classes="help-heading")
                     yield Static(binding_table(group), classes="help-table")
-                yield Static(Text("How to code a passage", style="bold"), classes="help-heading")
-                yield Static(how_to_code(self.app), classes="help-text")
                 yield Static(Text("Changing keys", style="bold"), classes="help-heading")
                 yield Static(keymap_help(groups), classes="help-text")
 

@@ -98,7 +98,7 @@ class ProjectScreen(WorkbenchScreen[None]):
             "t",
             "toggle_codebook",
             "Codebook",
-            tooltip="Show or hide the codebook pane",
+            tooltip="Go to the codebook (from inside it: hide it)",
             id="project.toggle-codebook",
         ),
         Binding(
@@ -123,6 +123,14 @@ class ProjectScreen(WorkbenchScreen[None]):
             show=False,
             tooltip="Reconcile two coders' disagreements into a consensus coder",
             id="project.reconcile",
+        ),
+        Binding(
+            "b",
+            "app.toggle_blind",
+            "Blind",
+            show=False,
+            tooltip="Blind mode: hide other coders' codings and counts",
+            id="project.blind",
         ),
         Binding("escape", "cancel_import", "Cancel import", id="project.cancel-import"),
     ]
@@ -275,10 +283,14 @@ class ProjectScreen(WorkbenchScreen[None]):
         self.wb_app.action_reconcile()
 
     def action_toggle_codebook(self) -> None:
+        """Show the codebook and move there; from inside it, hide it again."""
         pane = self.query_one("#codebook-pane")
+        tree = self.query_one(CodebookTree)
+        if pane.display and not tree.has_focus:
+            tree.focus()
+            return
         pane.display = not pane.display
-        if not pane.display:
-            self.query_one(DocumentTable).focus()
+        (tree if pane.display else self.query_one(DocumentTable)).focus()
 
     def show_code(self, code_id: int) -> None:
         """Reveal the codebook and put the cursor on a code (command palette)."""

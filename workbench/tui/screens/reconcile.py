@@ -2,15 +2,17 @@
 
 ``ReconcileScreen("anna", "ben")`` shows one disagreement at a time: the passage in
 context with coder A's codings underlined in one colour and coder B's in another, both
-coders' codes, and what the consensus holds. Keys: ``a`` keep A, ``b`` keep B, ``o``
-both, ``n`` neither, ``e`` edit the span, ``j``/``k`` next/previous, ``u`` take back
-the last decision. Decisions are written to the ``consensus`` coder through
-``workbench.workflows.reconcile`` (one audit entry each).
+coders' codes, and what the consensus holds. It opens at the first undecided passage.
+Keys: ``a`` keep A, ``b`` keep B, ``o`` both, ``n`` neither, ``e`` edit the span,
+``j``/``k`` next/previous, ``u`` take back the last decision, ``c`` choose the two
+coders (when the project has more). Decisions are written to the ``consensus`` coder
+through ``workbench.workflows.reconcile`` (one audit entry each).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
@@ -22,18 +24,53 @@ from textual.widgets import Footer, Header, Input, Static
 
 from workbench.core.errors import WorkbenchError
 from workbench.core.model import Change
+from workbench.tui.screens.agreement import CodersScreen
 from workbench.tui.screens.base import WorkbenchScreen
 from workbench.workflows import reconcile
 from workbench.workflows.reconcile import Passage
 
-if TYPE_CHECKING:
-    pass
-
-CONTEXT = 160  # characters shown either side of a passage
+CONTEXT = 160  # characters shown either side of a passage (about; cut at a word boundary)
 A_STYLE = "underline bold #61afef"
 B_STYLE = "underline bold #e5c07b"
 AB_STYLE = "underline bold #98c379"
 _LABELS = {"a": "keep A", "b": "keep B", "both": "both", "neither": "neither", "edit": "edited"}
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A passage in context: ``text[first:last]`` is the document's text from position
+    ``offset + first``; "…" before ``first`` / after ``last`` marks text left out."""
+
+    text: str
+    offset: int  # the document position of text[0]
+    first: int
+    last: int
+
+
+def context_window(text: str, start: int, end: int, context: int) -> Window:
+    """``text[start:end]`` with about ``context`` characters either side, cut at word
+    boundaries, "…" marking text left out (not at a paragraph break)."""
+    left = max(0, start - context)
+    if 0 < left < start and not text[left - 1].isspace() and not text[left].isspace():
+        word_end = left  # the window starts inside a word: skip to the next word
+        while word_end < start and not text[word_end].isspace():
+            word_end += 1
+        left = word_end if word_end < start else left
+    while left < start and text[left].isspace():
+        left += 1
+    right = min(len(text), end + context)
+    if end < right < len(text) and not text[right - 1].isspace() and not text[right].isspace():
+        word_start = right  # the window ends inside a word: drop that word
+        while word_start > end and not text[word_start - 1].isspace():
+            word_start -= 1
+        right = word_start if word_start > end else right
+    while right > end and text[right - 1].isspace():
+        right -= 1
+    lead = "…" if left > 0 and text[left - 1] != "\n" else ""
+    tail = "…" if right < len(text) and text[right] != "\n" else ""
+    return Window(
+        lead + text[left:right] + tail, left - len(lead), len(lead), len(lead) + right - left
+    )
 
 
 def _key(key: str, action: str, description: str, name: str, *, show: bool = True) -> Binding:
@@ -91,6 +128,7 @@ class ReconcileScreen(WorkbenchScreen[None]):
         _key("j", "step(1)", "Next", "next"),
         _key("k", "step(-1)", "Previous", "previous"),
         _key("u", "undo", "Undo decision", "undo"),
+        _key("c", "choose_coders", "Coders", "coders"),
         _key("escape", "close", "Back", "close"),
     ]
 
@@ -111,6 +149,7 @@ class ReconcileScreen(WorkbenchScreen[None]):
 
     def on_mount(self) -> None:
         self.reload()
+        self._first_undecided()
 
     # -- data ------------------------------------------------------------------------
     def reload(self, keep: tuple[int, int, int] | None = None) -> None:
@@ -164,16 +203,16 @@ class ReconcileScreen(WorkbenchScreen[None]):
         codings.update(self._codings_text(p))
 
     def _passage_text(self, p: Passage) -> Text:
-        text, offset = reconcile.passage_text(self.wb_app.wb.store, p, CONTEXT)
+        full = self.wb_app.wb.store.text(p.document_id)
+        window = context_window(full, p.start, p.end, CONTEXT)
+        text, offset, first, last = window.text, window.offset, window.first, window.last
         out = Text(text, style="dim")
         out.stylize("not dim", p.start - offset, p.end - offset)
         marks = [0] * len(text)
-        for c in p.a:
-            for i in range(max(c.start - offset, 0), min(c.end - offset, len(text))):
-                marks[i] |= 1
-        for c in p.b:
-            for i in range(max(c.start - offset, 0), min(c.end - offset, len(text))):
-                marks[i] |= 2
+        for bit, items in ((1, p.a), (2, p.b)):
+            for c in items:
+                for i in range(max(c.start - offset, first), min(c.end - offset, last)):
+                    marks[i] |= bit
         styles = {1: A_STYLE, 2: B_STYLE, 3: AB_STYLE}
         i = 0
         while i < len(marks):
@@ -223,6 +262,36 @@ class ReconcileScreen(WorkbenchScreen[None]):
         self.reload(keep=(p.document_id, p.start, p.end))
         self._next_undecided()
         self.wb_app.refresh_views("reconcile")
+
+    def _first_undecided(self) -> None:
+        """Go to the first passage not decided yet (the first one when all are)."""
+        self.index = next((i for i, p in enumerate(self.passages) if p.decision is None), 0)
+        self.show()
+
+    def action_choose_coders(self) -> None:
+        """Choose the two coders to reconcile (any two but the consensus itself)."""
+        names = [c.name for c in self.wb_app.wb.store.coders() if c.name != reconcile.CONSENSUS]
+        if len(names) < 2:
+            self.notify("Reconciliation needs two coders", severity="warning")
+            return
+
+        def chosen(pair: tuple[str, ...] | None) -> None:
+            if pair and len(pair) == 2 and pair != (self.coder_a, self.coder_b):
+                self.coder_a, self.coder_b = pair
+                self.index = 0
+                self.reload()
+                self._first_undecided()
+
+        self.app.push_screen(
+            CodersScreen(
+                names,
+                (self.coder_a, self.coder_b),
+                exactly=2,
+                title="Reconcile which two coders?",
+                verb="Reconcile",
+            ),
+            chosen,
+        )
 
     def _next_undecided(self) -> None:
         n = len(self.passages)

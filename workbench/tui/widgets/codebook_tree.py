@@ -267,8 +267,36 @@ class CodebookTree(Tree[Code]):
                 return hexa
         return PALETTE[len(self._codes) % len(PALETTE)][1]
 
+    def _on_target(self, verb: str, then: Callable[[Code], None]) -> None:
+        """The highlighted code when the tree has focus (its keys); from the command
+        palette, where the tree's cursor may be out of sight, ask which code first."""
+        from workbench.tui.screens.code_edit import CodeChooserScreen, Target
+
+        if self.has_focus:
+            if (code := self.highlighted_code) is not None:
+                then(code)
+            return
+
+        def chosen(target: Target | None) -> None:
+            if target is not None and target.code is not None:
+                self.select_code(target.code.id)
+                then(target.code)
+
+        self.app.push_screen(CodeChooserScreen(f"{verb} which code?", self._codes), chosen)
+
     def action_add_code(self) -> None:
-        self._add(self.highlighted_code)
+        from workbench.tui.screens.code_edit import CodeChooserScreen, Target
+
+        if self.has_focus:
+            self._add(self.highlighted_code)
+            return
+
+        def chosen(target: Target | None) -> None:
+            if target is not None:
+                self._add(target.code)
+
+        title = "Add a code under which code?"
+        self.app.push_screen(CodeChooserScreen(title, self._codes, top_level=True), chosen)
 
     def action_add_top_code(self) -> None:
         self._add(None)
@@ -301,10 +329,12 @@ class CodebookTree(Tree[Code]):
         self.app.push_screen(form, save)
 
     def action_edit_code(self) -> None:
+        self._on_target("Edit", self._edit_code)
+
+    def _edit_code(self, code: Code) -> None:
         from workbench.tui.screens.code_edit import CodeFormScreen
 
-        code = self.highlighted_code
-        if code is None or self._coder_id() is None:
+        if self._coder_id() is None:
             return
 
         def save(fields: dict[str, Any] | None) -> None:
@@ -325,10 +355,12 @@ class CodebookTree(Tree[Code]):
         self.app.push_screen(CodeFormScreen(f"Edit {code.path}", code, taken=taken), save)
 
     def action_rename_code(self) -> None:
+        self._on_target("Rename", self._rename_code)
+
+    def _rename_code(self, code: Code) -> None:
         from workbench.tui.screens.code_edit import TextPromptScreen
 
-        code = self.highlighted_code
-        if code is None or self._coder_id() is None:
+        if self._coder_id() is None:
             return
 
         def save(name: str | None) -> None:
@@ -344,10 +376,12 @@ class CodebookTree(Tree[Code]):
         self.app.push_screen(TextPromptScreen(f"Rename {code.path}", code.name), save)
 
     def action_recolour_code(self) -> None:
+        self._on_target("Recolour", self._recolour_code)
+
+    def _recolour_code(self, code: Code) -> None:
         from workbench.tui.screens.code_edit import ColourScreen
 
-        code = self.highlighted_code
-        if code is None or self._coder_id() is None:
+        if self._coder_id() is None:
             return
 
         def save(colour: str | None) -> None:
@@ -363,10 +397,12 @@ class CodebookTree(Tree[Code]):
         self.app.push_screen(ColourScreen(f"Colour of {code.name}", code.colour), save)
 
     def action_move_code(self) -> None:
+        self._on_target("Move", self._move_code)
+
+    def _move_code(self, code: Code) -> None:
         from workbench.tui.screens.code_edit import CodeChooserScreen, Target
 
-        code = self.highlighted_code
-        if code is None or self._coder_id() is None:
+        if self._coder_id() is None:
             return
         banned = self._descendants(code)
         candidates = [
@@ -399,10 +435,12 @@ class CodebookTree(Tree[Code]):
         )
 
     def action_merge_code(self) -> None:
+        self._on_target("Merge", self._merge_code)
+
+    def _merge_code(self, code: Code) -> None:
         from workbench.tui.screens.code_edit import CodeChooserScreen, ConfirmScreen, Target
 
-        code = self.highlighted_code
-        if code is None or self._coder_id() is None:
+        if self._coder_id() is None:
             return
         banned = self._descendants(code)
         candidates = [c for c in self._codes if c.id not in banned]
@@ -441,10 +479,12 @@ class CodebookTree(Tree[Code]):
         )
 
     def action_delete_code(self) -> None:
+        self._on_target("Delete", self._delete_code)
+
+    def _delete_code(self, code: Code) -> None:
         from workbench.tui.screens.code_edit import ConfirmScreen
 
-        code = self.highlighted_code
-        if code is None or self._coder_id() is None:
+        if self._coder_id() is None:
             return
         if any(c.parent_id == code.id for c in self._codes):
             self.notify(

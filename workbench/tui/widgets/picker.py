@@ -86,6 +86,8 @@ class Pick:
 
 
 NEW = "__new__"
+STRONG = 80  # rank_codes score of a match that goes above "create new code"
+WEAK, WEAK_GAP = 50, 20  # matches below WEAK, or WEAK_GAP behind the best, are not listed
 ROW_WIDTH = 40  # a picker row's budget; the parent's name is shortened to fit
 
 
@@ -157,6 +159,9 @@ class CodePicker(_ListModal, ModalScreen[Pick | None]):
     def _refill(self, query: str) -> None:
         query = query.strip()
         ranked = rank_codes(query, self.codes, self.recent)
+        if query and ranked:  # weak matches far behind the best one are noise
+            floor = max(WEAK, ranked[0][1] - WEAK_GAP)
+            ranked = [(c, sc) for c, sc in ranked if sc >= floor]
         recent_pos = {cid: i for i, cid in enumerate(self.recent[:9], start=1)}
         options: list[Option] = []
         for code, _score in ranked:
@@ -173,7 +178,11 @@ class CodePicker(_ListModal, ModalScreen[Pick | None]):
                     prompt.append(f"  {short}", "dim")
             options.append(Option(prompt, id=str(code.id)))
         if query and not any(c.name.lower() == query.lower() for c in self.codes):
-            options.append(Option(Text(f"+ Create new code '{query}'", "bold"), id=NEW))
+            # after the strong matches, before the weak ones: a new name that matches
+            # nothing well is one Enter away, and never hidden below the list
+            strong = sum(1 for _c, sc in ranked if sc >= STRONG)
+            create = Option(Text(f"+ Create new code '{query}'", "bold"), id=NEW)
+            options.insert(strong, create)
         option_list = self.options
         option_list.clear_options()
         option_list.add_options(options)

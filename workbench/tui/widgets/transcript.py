@@ -501,9 +501,12 @@ class TranscriptView(ScrollView, can_focus=True):
         if width <= 0:
             return
         top_offset = None
+        cursor_shown = False
         if self._layout is not None and self._layout.lines:
             top = min(int(self.scroll_offset.y), len(self._layout.lines) - 1)
             top_offset = self._layout.lines[top].start
+            shown = range(top, top + max(1, self._view_size.height))
+            cursor_shown = self._layout.line_of(self.caret.cursor) in shown
         lines = build_layout(self._text, self._turns, width - GUTTER)
         self._layout = Layout(self._text, lines, width)
         self._line_codings.clear()
@@ -514,7 +517,12 @@ class TranscriptView(ScrollView, can_focus=True):
             self._pending_center = False
             self.call_after_refresh(lambda: self.scroll_to_offset(self.caret.cursor, center=True))
         elif top_offset is not None:
+            # the same text stays at the top, unless that would push the cursor out of sight
             y = self._layout.line_of(top_offset)
+            if cursor_shown:
+                height = max(1, self._view_size.height)
+                at = self._layout.line_of(self.caret.cursor)
+                y = min(max(y, at - height + 1), at)
             self.call_after_refresh(self.scroll_to, y=y, animate=False)
         self.refresh()
 
