@@ -233,3 +233,13 @@ async def test_f1_opens_help_inside_dialogs_and_closes_it_again(tmp_path: Path) 
         await pilot.press("question_mark")  # typed into the name box, not help
         await pilot.pause()
         assert isinstance(app.screen, CoderScreen)
+
+
+def test_palette_help_text_is_cut_at_a_word_boundary() -> None:
+    from workbench.tui.commands import _shorten
+
+    text = "Harm, fear or pressure felt in meetings, including medication and lifestyle advice"
+    cut = _shorten(text, 40)
+    assert cut.endswith("…") and len(cut) <= 40
+    assert text.startswith(cut[:-1]) and text[len(cut) - 1] in " ,"  # a whole word kept
+    assert _shorten("  two\nlines ", 40) == "two lines"

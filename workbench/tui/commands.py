@@ -146,7 +146,7 @@ class WorkbenchCommands(Provider):
                 Text(name),
                 partial(self._go_to, code.id),
                 text=name,
-                help=(code.definition[:120] or None),
+                help=_shorten(code.definition, 110) or None,
             )
 
 
@@ -167,3 +167,12 @@ def match_score(query: str, text: str) -> float:
 def _doc_help(doc: Document) -> str:
     parts = [doc.case_name or "", doc.source_format, f"{doc.words:,} words"]
     return " · ".join(p for p in parts if p)
+
+
+def _shorten(text: str, width: int) -> str:
+    """``text`` on one line, cut at a word boundary with "…" when longer than ``width``."""
+    one = " ".join(text.split())
+    if len(one) <= width:
+        return one
+    cut = one[: width - 1].rsplit(" ", 1)[0].rstrip(",;:.")
+    return cut + "…"
