@@ -6,9 +6,11 @@ shows whole words around it, and ``c`` chooses the two coders."""
 from __future__ import annotations
 
 import contextlib
+import io
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import SelectionList, Static
@@ -27,6 +29,7 @@ from workbench.tui.screens.agreement import (
     cut_end,
     wrap_parts,
 )
+from workbench.tui.screens.help import HelpScreen
 from workbench.tui.screens.reconcile import ReconcileScreen, context_window
 from workbench.workflows import reconcile
 
@@ -149,8 +152,9 @@ def test_names_are_cut_at_the_end_with_an_ellipsis() -> None:
     assert cut_end("Conflictwithmembersorsponsors", 10) == "Conflictw…"
     path = "The safe place can become a cage > Obstacle to rejoining society"
     assert code_label("Obstacle to rejoining society", path, 24).plain == "Obstacle to rejoining…"
-    wide = code_label("Obstacle to rejoining society", path, 60)
+    wide = code_label("Obstacle to rejoining society", path, 64)
     assert wide.plain == "Obstacle to rejoining society · The safe place can become a cage"
+    assert code_label("Obstacle to rejoining society", path, 60).plain.endswith("become…")
     assert wrap_parts(["anna × ben", "unit: sentence", "5 documents"], 28) == (
         "anna × ben · unit: sentence\n5 documents"
     )
@@ -246,9 +250,10 @@ def test_context_window_cuts_at_words() -> None:
     window = context_window(text, start, end, 10)
     assert window.text == "…delta. Epsilon zeta eta…"
     assert window.text[start - window.offset : end - window.offset] == "Epsilon zeta"
-    assert window.text[window.first : window.last] == text[
-        window.offset + window.first : window.offset + window.last
-    ]
+    assert (
+        window.text[window.first : window.last]
+        == text[window.offset + window.first : window.offset + window.last]
+    )
     mid = context_window(text, start, end, 6)  # the window would start inside "delta."
     assert mid.text.startswith("…Epsilon")
     tail = context_window(text, text.index("theta"), text.index("theta") + 5, 3)
@@ -288,3 +293,11 @@ async def test_reconcile_c_chooses_two_of_three_coders(sample_path: Path) -> Non
         assert screen.passages and len(screen.passages) != before
         header = str(screen.query_one("#reconcile-header", Static).content)
         assert "B: cleo" in header and "passage 1 of" in header
+        await pilot.press("f1")  # the help lists the key with its id
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        console = Console(width=200, record=True, file=io.StringIO())
+        for static in app.screen.query(Static):
+            console.print(static.content)
+        line = next(x for x in console.export_text().splitlines() if "reconcile.coders" in x)
+        assert line.split()[0] == "c"

@@ -6,6 +6,11 @@ numbers come from :func:`workbench.workflows.agreement.run_agreement`, run in a 
 worker with a progress bar (Escape cancels). Enter on a code lists its disagreements
 (:class:`DisagreementsScreen`); Enter on a disagreement opens the passage on the coding
 screen. ``e`` writes the report (md or html, owner-only).
+
+The table fits its width (:func:`plan_layout`): the statistics keep the width of their
+widest cell, with narrower gaps and short headers at 80 columns, and the code column
+gets the rest, showing the code's own name and, room permitting, its parent dimmed, cut
+at the end. It is laid out again when the terminal is resized.
 """
 
 from __future__ import annotations
