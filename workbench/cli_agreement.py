@@ -4,9 +4,11 @@ Registered in ``workbench.cli`` (``_register_late_commands``). Nothing heavy is 
 at module level: ``irr`` loads numpy and ``workbench.agreement`` only, never Textual or
 spaCy; ``agreement`` opens the project.
 
-* ``irr`` reads reliability data from elsewhere: a CSV with a header row of coder names,
-  then one row per unit and one column per coder (an empty cell = that coder did not
-  code the unit). JSON (the default) goes to stdout unless ``-o`` is given.
+* ``irr`` reads reliability data from elsewhere: a CSV/TSV/.xlsx table, wide (a header
+  row of coder names, then one row per unit and one column per coder), long (unit, coder,
+  value columns) or transposed (one row per coder), read by
+  ``workbench.agreement.loader``. JSON (the default) goes to stdout unless ``-o`` is
+  given; how the file was read goes to stderr as a ``note: input:`` line.
 * ``agreement`` compares coders on the project's documents (see
   ``workbench.workflows.agreement``); md and json go to stdout without ``-o``, html and
   csv need a file.
@@ -35,6 +37,13 @@ class LevelChoice(StrEnum):
 class WeightsChoice(StrEnum):
     linear = "linear"
     quadratic = "quadratic"
+
+
+class LayoutChoice(StrEnum):
+    auto = "auto"
+    wide = "wide"
+    long = "long"
+    transposed = "transposed"
 
 
 class IrrFormat(StrEnum):
@@ -71,8 +80,9 @@ def irr_cmd(
     csv_file: Annotated[
         Path,
         typer.Argument(
-            metavar="FILE.csv",
-            help="Header row of coder names, then one row per unit; empty cell = missing.",
+            metavar="FILE",
+            help="CSV, TSV or .xlsx table: a header row of coder names, then one row per "
+            "unit (or see --layout); empty cell, NA, '.', '*'... = missing.",
             show_default=False,
         ),
     ],
@@ -94,6 +104,33 @@ def irr_cmd(
         ),
     ] = None,
     seed: Annotated[int, typer.Option(help="Random seed for --bootstrap.")] = 0,
+    layout: Annotated[
+        LayoutChoice,
+        typer.Option(
+            help="wide: one column per coder; long: unit, coder and value columns; "
+            "transposed: one row per coder (Krippendorff's layout); auto: from the header.",
+            case_sensitive=False,
+        ),
+    ] = LayoutChoice.auto,
+    header: Annotated[
+        bool,
+        typer.Option(
+            "--header/--no-header",
+            help="--no-header: the first row is data (coders become 'coder 1', 'coder 2'...).",
+        ),
+    ] = True,
+    sheet: Annotated[
+        str | None,
+        typer.Option(metavar="NAME", help="Worksheet of an .xlsx file (default: the first)."),
+    ] = None,
+    missing: Annotated[
+        str | None,
+        typer.Option(
+            metavar="TOKENS",
+            help="More cell values meaning 'not coded', comma separated (e.g. 99,-9).",
+            show_default=False,
+        ),
+    ] = None,
     format: Annotated[
         IrrFormat, typer.Option("--format", "-f", help="json or md.", case_sensitive=False)
     ] = IrrFormat.json,
@@ -108,12 +145,21 @@ def irr_cmd(
         ),
     ] = None,
 ) -> None:
-    """Reliability statistics for a units x coders CSV: percent agreement, Cohen's and
-    Fleiss' kappa, Krippendorff's alpha, Brennan-Prediger, Gwet's AC1."""
-    from workbench.agreement import irr_report, read_reliability_csv, render_irr_markdown
+    """Reliability statistics for a units x coders table (CSV, TSV or .xlsx): percent
+    agreement, Cohen's and Fleiss' kappa, Krippendorff's alpha, Brennan-Prediger, Gwet's AC1."""
+    from workbench.agreement import irr_report, render_irr_markdown
+    from workbench.agreement.loader import load_reliability_table
 
     try:
-        data = read_reliability_csv(csv_file, level.value)
+        table = load_reliability_table(
+            csv_file,
+            level.value,
+            layout=layout.value,
+            header=header,
+            sheet=sheet,
+            missing=_split(missing),
+        )
+        data = table.data
         report = irr_report(
             data,
             level.value,
@@ -133,6 +179,7 @@ def irr_cmd(
             text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
             for statistic, reason in notes.items():
                 _err(f"note: {statistic}: {reason}")
+        _err(f"note: input: {table.description}")
         if output is None:
             typer.echo(text, nl=False)
         else:

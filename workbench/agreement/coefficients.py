@@ -15,6 +15,7 @@ are compared for exact equality. How each handles missing data:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -76,16 +77,37 @@ def _categories_note(q: int, declared: bool) -> str:
     return f"q = {q} categories ({'declared' if declared else 'observed in the data'})"
 
 
-def brennan_prediger(data: Ratings, n_categories: int | None = None) -> AgreementResult:
-    """Brennan & Prediger's (1981) free-marginal kappa: ``(Po - 1/q) / (1 - 1/q)``.
+@dataclass(frozen=True, slots=True)
+class _FreeMarginal:
+    """What Brennan-Prediger and AC1 share: the tally, ``q``, ``Po`` and the result fields."""
 
-    ``Po`` is :func:`percent_agreement`; ``q`` is ``n_categories`` if given
-    (the size of the code set the coders chose from), else the number of
-    distinct values in the data. Also known as Bennett's S / Randolph's kappa.
-    """
+    tally: Tally
+    q: int
+    po: float
+    n_units: int
+    n_coders: int
+    note: str
+
+    def result(self, name: str, expected: float) -> AgreementResult:
+        return AgreementResult(
+            name,
+            (self.po - expected) / (1.0 - expected),
+            n_units=self.n_units,
+            n_coders=self.n_coders,
+            observed=self.po,
+            expected=expected,
+            note=self.note,
+        )
+
+
+def _free_marginal_setup(
+    name: str, data: Ratings, n_categories: int | None, one_category: str
+) -> _FreeMarginal | AgreementResult:
+    """Tally ``data`` and compute ``Po`` over the pairable units, or say why ``name`` is
+    undefined (fewer than two coders, no pairable unit, fewer than two categories;
+    ``one_category`` is the reason given for the last)."""
     x = as_matrix(data)
     n_units, n_coders = x.shape
-    name = "brennan_prediger"
     if n_coders < 2:
         return undefined(name, "agreement needs at least two coders", n_coders=n_coders)
     t = tally(x)
@@ -101,25 +123,28 @@ def brennan_prediger(data: Ratings, n_categories: int | None = None) -> Agreemen
             name, "no unit was coded by two or more coders", n_coders=n_coders, note=note
         )
     if q < 2:
-        return undefined(
-            name,
-            "only one category occurs, so chance agreement 1/q is 1; "
-            "give the number of categories in the code set",
-            n_units=used,
-            n_coders=n_coders,
-            note=note,
-        )
-    po = float(share[pairable].mean())
-    pe = 1.0 / q
-    return AgreementResult(
+        return undefined(name, one_category, n_units=used, n_coders=n_coders, note=note)
+    return _FreeMarginal(t, q, float(share[pairable].mean()), used, n_coders, note)
+
+
+def brennan_prediger(data: Ratings, n_categories: int | None = None) -> AgreementResult:
+    """Brennan & Prediger's (1981) free-marginal kappa: ``(Po - 1/q) / (1 - 1/q)``.
+
+    ``Po`` is :func:`percent_agreement`; ``q`` is ``n_categories`` if given
+    (the size of the code set the coders chose from), else the number of
+    distinct values in the data. Also known as Bennett's S / Randolph's kappa.
+    """
+    name = "brennan_prediger"
+    setup = _free_marginal_setup(
         name,
-        (po - pe) / (1.0 - pe),
-        n_units=used,
-        n_coders=n_coders,
-        observed=po,
-        expected=pe,
-        note=note,
+        data,
+        n_categories,
+        "only one category occurs, so chance agreement 1/q is 1; "
+        "give the number of categories in the code set",
     )
+    if isinstance(setup, AgreementResult):
+        return setup
+    return setup.result(name, 1.0 / setup.q)
 
 
 def gwet_ac1(data: Ratings, n_categories: int | None = None) -> AgreementResult:
@@ -130,44 +155,20 @@ def gwet_ac1(data: Ratings, n_categories: int | None = None) -> AgreementResult:
     units coded by at least one coder of the share of that unit's ratings in
     category ``k`` (Gwet 2014, ch. 4, eq. 4.2.2; ``irrCAC::gwet.ac1.raw``).
     """
-    x = as_matrix(data)
-    n_units, n_coders = x.shape
     name = "gwet_ac1"
-    if n_coders < 2:
-        return undefined(name, "agreement needs at least two coders", n_coders=n_coders)
-    t = tally(x)
-    q = _n_categories(t, n_categories)
-    share, pairable = _pairwise_agreement(t)
-    used = int(pairable.sum())
-    note = (
-        f"{_categories_note(q, n_categories is not None)}; "
-        f"{used} of {n_units} units coded by two or more coders"
+    setup = _free_marginal_setup(
+        name,
+        data,
+        n_categories,
+        "only one category occurs; give the number of categories in the code set",
     )
-    if used == 0:
-        return undefined(
-            name, "no unit was coded by two or more coders", n_coders=n_coders, note=note
-        )
-    if q < 2:
-        return undefined(
-            name,
-            "only one category occurs; give the number of categories in the code set",
-            n_units=used,
-            n_coders=n_coders,
-            note=note,
-        )
+    if isinstance(setup, AgreementResult):
+        return setup
+    t = setup.tally
     rated = t.m_u >= 1
     pi = t.per_value(t.count / t.m_u[t.unit]) / float(rated.sum())
-    pa = float(share[pairable].mean())
-    pe = float((pi * (1.0 - pi)).sum()) / (q - 1.0)
-    return AgreementResult(
-        name,
-        (pa - pe) / (1.0 - pe),
-        n_units=used,
-        n_coders=n_coders,
-        observed=pa,
-        expected=pe,
-        note=note,
-    )
+    pe = float((pi * (1.0 - pi)).sum()) / (setup.q - 1.0)
+    return setup.result(name, pe)
 
 
 def fleiss_kappa(data: Ratings) -> AgreementResult:
