@@ -45,6 +45,8 @@ EXTERNAL_ENTITY = """<?xml version="1.0"?>
 <Project xmlns="urn:QDA-XML:project:1.0" name="x"><Description>&xxe;</Description></Project>"""
 
 UTF16_DOCTYPE = BILLION_LAUGHS.replace('<?xml version="1.0"?>', "").encode("utf-16")
+UTF16_NO_BOM_DOCTYPE = EXTERNAL_ENTITY.replace("1.0", '1.0" encoding="utf-16').encode("utf-16-le")
+DECLARED_UTF16_DOCTYPE = EXTERNAL_ENTITY.replace("1.0", '1.0" encoding="utf-16').encode()
 
 CODEBOOK_XXE = """<?xml version="1.0"?>
 <!DOCTYPE CodeBook [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
@@ -95,6 +97,28 @@ CASES: dict[str, tuple[Builder, type[ImportFailed], str]] = {
         lambda tmp, make: make(UTF16_DOCTYPE, name="u16.qdpx"),
         UnsafeArchive,
         "DTD",
+    ),
+    "utf16-no-bom-doctype": (
+        lambda tmp, make: make(UTF16_NO_BOM_DOCTYPE, name="u16le.qdpx"),
+        UnsafeArchive,
+        "DTD",
+    ),
+    "declared-utf16-doctype": (
+        lambda tmp, make: make(DECLARED_UTF16_DOCTYPE, name="decl16.qdpx"),
+        UnsafeArchive,
+        "DTD",
+    ),
+    "odd-utf16": (
+        lambda tmp, make: make(b"\xff\xfe<\x00P\x00>", name="odd.qdpx"),
+        ImportFailed,
+        "project.qde: not readable as text",
+    ),
+    "two-projects": (
+        lambda tmp, make: make(
+            None, {"a/project.qde": GOOD_QDE, "b/project.qde": GOOD_QDE}, name="two.qdpx"
+        ),
+        ImportFailed,
+        "more than one .qde project inside",
     ),
     "codebook-entity": (
         lambda tmp, make: _write(tmp / "xxe.qdc", CODEBOOK_XXE.encode()),

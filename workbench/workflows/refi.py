@@ -10,13 +10,15 @@ Mapping (see also ``workbench.io.refi.description``):
 
 * User <-> coder, by name. Codings without a user get the selection's, the source's or
   the project's creating user, else the coder ``imported``; a user GUID that is not in
-  ``<Users>`` becomes a coder ``user-<first 8 hex digits>``.
+  ``<Users>`` becomes a coder ``user-<first 8 hex digits>`` (more digits when two
+  GUIDs share the first 8).
 * Code <-> code. GUID = uuid5(key); key, keywords, patterns and memo also travel in a
   ``workbench:code`` comment. On import a code matches an existing one by that key,
   then by GUID (uuid5 of an existing key), then by name under the same (matched)
   parent; matched codes are left as they are. Description <-> definition, inclusion,
   exclusion, example in labelled form; an unlabelled description becomes the
-  definition.
+  definition. A code with the GUID of a named case is NVivo's copy of that case: it is
+  not imported as a code, and its codings link their documents to the case.
 * TextSource <-> document. The stored text is exactly ``sources/<guid>.txt``; a
   source whose text is already in the project (same checksum) is matched, not added.
 * PlainTextSelection + Coding <-> coding, ``[startPosition, endPosition)`` in code
@@ -218,6 +220,13 @@ class _Planner:
         self.users = {u.guid: _coder_name(u) for u in project.users}
         self.unknown_users: dict[str, str] = {}
         self.no_user = 0
+        # NVivo writes each case as a code too, with the case's GUID: those codes are
+        # not codes here, and coding a text with one links the document to the case.
+        code_guids = {code.guid for code, _, _ in project.walk_codes()}
+        self.case_codes = {
+            c.guid: c.name[:_MAX_NAME] for c in project.cases if c.name and c.guid in code_guids
+        }
+        self.case_codings: dict[tuple[str, int], int] = defaultdict(int)  # (case, doc) -> n
         self.notes = {n.guid: n for n in project.notes}
         self.used_notes: set[str] = set()
         self.code_keys: dict[str, str] = {}  # refi guid -> our key
@@ -231,7 +240,7 @@ class _Planner:
             if guid in self.users:
                 return self.users[guid]
             if guid not in self.unknown_users:
-                name = f"user-{guid.replace('-', '')[:8]}"
+                name = self.unknown_coder(guid)
                 self.unknown_users[guid] = name
                 self.report.assumptions.append(
                     f"user {guid} is not listed in the project: coder {name!r} created for it"
@@ -239,6 +248,19 @@ class _Planner:
             return self.unknown_users[guid]
         self.no_user += 1
         return DEFAULT_CODER
+
+    def unknown_coder(self, guid: str) -> str:
+        """``user-`` and the GUID's first 8 hex digits, longer when that name is taken."""
+        digits = "".join(ch for ch in guid if ch.isalnum())[:32] or "unknown"
+        taken = set(self.users.values()) | set(self.unknown_users.values())
+        for length in (8, 12, 16, 32):
+            name = f"user-{digits[:length]}"
+            if name not in taken:
+                return name
+        n = 2
+        while f"user-{digits}-{n}" in taken:
+            n += 1
+        return f"user-{digits}-{n}"
 
     def note_text(self, guids: Sequence[str]) -> list[str]:
         out = []
@@ -275,7 +297,25 @@ class _Planner:
                     f"{_plural(self.no_user, 'coding')} without a user: "
                     f"assigned to coder {DEFAULT_CODER!r}"
                 )
+            if self.unknown_users and not self.project.users:
+                self.report.assumptions.append(
+                    "the project lists no users (no <Users>): coders are named after the "
+                    "user GUIDs of the codings (user-<first hex digits>); rename them with "
+                    "the coder tools if you know who they are"
+                )
+            self.report_shared_user_names()
         return self.plan_
+
+    def report_shared_user_names(self) -> None:
+        by_name: dict[str, int] = defaultdict(int)
+        for name in self.users.values():
+            by_name[name] += 1
+        shared = sorted(name for name, n in by_name.items() if n > 1)
+        if shared:
+            self.report.assumptions.append(
+                "users with the same name are one coder here: "
+                + ", ".join(f"{name!r} ({by_name[name]} users)" for name in shared)
+            )
 
     def plan_codes(self) -> None:
         existing = self.store.codes()
@@ -290,6 +330,10 @@ class _Planner:
 
         def visit(code: RefiCode, parent_key: str | None) -> None:
             nonlocal duplicates
+            if code.guid in self.case_codes:
+                for child in code.children:  # a case code's children move up a level
+                    visit(child, parent_key)
+                return
             if code.guid in self.code_keys:
                 duplicates += 1
             # The n-th sibling of the same name is "Name (n)", here and on a re-import.
@@ -445,6 +489,9 @@ class _Planner:
                     continue
                 for coding in codings:
                     key = self.code_keys.get(coding.code_guid)
+                    if key is None and coding.code_guid in self.case_codes:
+                        self.case_codings[(self.case_codes[coding.code_guid], doc)] += 1
+                        continue
                     if key is None:
                         missing_codes[coding.code_guid] += 1
                         continue
@@ -523,6 +570,22 @@ class _Planner:
         if nameless:
             self.report.skipped.append(
                 f"{_plural(nameless, 'case')} without a name and without exactly one source"
+            )
+        for (name, i), _n in sorted(self.case_codings.items()):
+            self.plan_.cases.setdefault(name, {})
+            if (name, i) not in self.plan_.case_links:
+                self.plan_.case_links.append((name, i))
+        if self.case_codes:
+            linked = sum(self.case_codings.values())
+            self.report.assumptions.append(
+                f"{_plural(len(self.case_codes), 'code')} with the GUID of a case (NVivo "
+                "writes each case as a code too) not imported as codes"
+                + (
+                    f"; their {_plural(linked, 'coding')} link the coded documents to the "
+                    "cases instead"
+                    if linked
+                    else ""
+                )
             )
         per_source = 0
         for i, plan in enumerate(self.plan_.docs):

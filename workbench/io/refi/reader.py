@@ -2,17 +2,26 @@
 
 Best effort for files from NVivo, ATLAS.ti, MAXQDA, QualCoder and Taguette:
 
+* the XML may be UTF-8 or UTF-16, with or without a BOM, even with a declaration that
+  names the wrong one (see ``safety.prepare_xml``);
 * elements are matched on local names, so any namespace (``urn:QDA-XML:project:1.0``,
-  ``:1:0``, ``:0:4``), any prefix (``qda:``) or none is read;
+  ``:1:0``, ``:0:4``, ``urn:QDA-XML:codebook:1.0``), any prefix (``qda:``) or none is
+  read;
+* the project file may be ``project.qde`` or another ``*.qde``, at the root or in one
+  folder (an archive zipped from its folder);
 * ``plainTextPath`` may be ``internal://x.txt``, a bare or relative name, or an
   ``absolute://``/``relative://`` path: only files inside the archive are ever read
-  (matched under ``sources/``, any case, else by unique file name);
+  (matched under ``sources/`` next to the project file, any case, else by unique file
+  name), and a source whose file is not inside is skipped and named;
 * a text source without a plain text file may carry ``PlainTextContent``; one with
   neither but with a ``.docx`` rich text is read from the ``.docx`` (its selections
   are skipped: their positions count the other program's plain text);
-* BOM and CRLF are normalised and positions remapped (see ``text.py``);
-* PDF, picture, audio and video sources, empty wrappers, Sets and Graphs are skipped
-  with a line in ``RefiProject.skipped``; nothing is dropped silently.
+* BOM and CRLF are normalised and positions remapped; how the exporter counted line
+  breaks (and characters outside the BMP) is decided from the selections themselves,
+  for all sources together (see ``text.py``);
+* PDF, picture, audio and video sources, other kinds of selections, empty wrappers,
+  Sets and Graphs are skipped with a line in ``RefiProject.skipped``; nothing is
+  dropped silently.
 
 Anything that makes the file unreadable as a whole raises ``ImportFailed`` (or
 ``UnsafeArchive``) with one line naming the file.
@@ -21,8 +30,10 @@ Anything that makes the file unreadable as a whole raises ``ImportFailed`` (or
 from __future__ import annotations
 
 import zipfile
+from collections import defaultdict
 from collections.abc import Iterator
-from pathlib import Path
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
 
 from lxml import etree
 
@@ -43,7 +54,14 @@ from workbench.io.refi.model import (
     RefiVariable,
 )
 from workbench.io.refi.safety import SafeArchive, parse_xml
-from workbench.io.refi.text import NormalisedText, choose_mode, decode_source, normalise
+from workbench.io.refi.text import (
+    Choice,
+    NormalisedText,
+    choose_reading,
+    decode_source,
+    normalise,
+    origin_prior,
+)
 
 __all__ = ["read_refi", "read_qdpx", "read_qdc", "parse_project"]
 
@@ -85,8 +103,10 @@ def read_refi(path: Path) -> RefiProject:
 def read_qdc(path: Path) -> RefiProject:
     """A codebook file: ``<CodeBook>`` (a ``<Project>`` is read for its codebook only)."""
     data = read_file_bytes(Path(path))
-    root = parse_xml(data, path)
+    notes: list[str] = []
+    root = parse_xml(data, path, notes=notes)
     reader = _Reader(path, origin=root.get("origin") or "")
+    reader.assumptions.extend(notes)
     name = _local(root)
     if name == "CodeBook":
         codes = reader.codes(root)
@@ -109,26 +129,64 @@ def read_qdc(path: Path) -> RefiProject:
 
 
 def read_qdpx(path: Path) -> RefiProject:
-    """A project archive: ``project.qde`` plus the files under ``sources/``."""
+    """A project archive: ``project.qde`` plus the files under ``sources/``.
+
+    The project file may have another name (``MyStudy.qde``) or sit in a folder (an
+    archive zipped from its folder); source files are then looked up next to it first.
+    """
     path = Path(path)
     with SafeArchive.open(path) as archive:
-        qde = [i for i in archive.root_files(".qde") if i.filename.lower() == "project.qde"]
-        qde = qde or archive.root_files(".qde")
-        if not qde:
-            qde = [i for i in (archive.find("project.qde"),) if i is not None]
-        if not qde:
-            raise ImportFailed(path, "no project.qde inside (not a REFI-QDA project?)")
-        if len(qde) > 1:
-            raise ImportFailed(path, "more than one .qde project inside; cannot tell which")
-        data = archive.read(qde[0])
-        root = parse_xml(data, path, qde[0].filename)
-        return parse_project(root, path, archive)
+        qde = _project_file(archive, path)
+        notes: list[str] = []
+        data = archive.read(qde)
+        root = parse_xml(data, path, qde.filename, notes=notes)
+        member = PurePosixPath(qde.filename.replace("\\", "/"))
+        base = str(member.parent) if str(member.parent) != "." else ""
+        if base or member.name.lower() != "project.qde":
+            notes.append(f"the project was read from {qde.filename}")
+        return parse_project(root, path, archive, base=base, notes=notes)
 
 
-def parse_project(root: etree._Element, path: Path, archive: SafeArchive | None) -> RefiProject:
+def _project_file(archive: SafeArchive, path: Path) -> zipfile.ZipInfo:
+    """The one ``.qde`` of the archive: ``project.qde`` first, at the root first."""
+    found = archive.project_files()
+    if not found:
+        raise ImportFailed(path, "no project.qde inside (not a REFI-QDA project?)")
+
+    def depth(info: zipfile.ZipInfo) -> int:
+        return info.filename.replace("\\", "/").strip("/").count("/")
+
+    for group in (
+        [i for i in found if depth(i) == 0 and _basename(i) == "project.qde"],
+        [i for i in found if depth(i) == 0],
+        [i for i in found if _basename(i) == "project.qde"],
+        found,
+    ):
+        if len(group) == 1:
+            return group[0]
+        if len(group) > 1:
+            names = ", ".join(sorted(i.filename for i in group)[:4])
+            raise ImportFailed(
+                path, f"more than one .qde project inside ({names}); cannot tell which"
+            )
+    raise ImportFailed(path, "no project.qde inside (not a REFI-QDA project?)")  # unreachable
+
+
+def _basename(info: zipfile.ZipInfo) -> str:
+    return PurePosixPath(info.filename.replace("\\", "/")).name.lower()
+
+
+def parse_project(
+    root: etree._Element,
+    path: Path,
+    archive: SafeArchive | None,
+    base: str = "",
+    notes: list[str] | None = None,
+) -> RefiProject:
     if _local(root) != "Project":
         raise ImportFailed(path, f"not a REFI-QDA project (root element <{_local(root)}>)")
-    reader = _Reader(path, origin=root.get("origin") or "", archive=archive)
+    reader = _Reader(path, origin=root.get("origin") or "", archive=archive, base=base)
+    reader.assumptions.extend(notes or ())
     return reader.project(root)
 
 
@@ -185,23 +243,51 @@ def _str_list(value: object) -> tuple[str, ...]:
 
 
 def _int(value: str | None) -> int | None:
+    """An integer position; ``"12.0"`` (a float that is a whole number) is accepted."""
     if value is None:
         return None
     try:
         return int(value.strip())
     except ValueError:
+        pass
+    try:
+        number = float(value.strip())
+    except ValueError:
         return None
+    return int(number) if number.is_integer() and abs(number) < 2**53 else None
+
+
+@dataclass
+class _Pending:
+    """A text source read in the first pass, before its positions are interpreted."""
+
+    el: etree._Element
+    guid: str
+    name: str
+    label: str
+    norm: NormalisedText
+    from_rich: bool
+    spans: list[tuple[int, int, etree._Element]] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)
+    choice: Choice | None = None
+
+
+_REASON_PRIOR = "the default: the positions fit either way"
 
 
 class _Reader:
-    def __init__(self, path: Path, origin: str, archive: SafeArchive | None = None) -> None:
+    def __init__(
+        self, path: Path, origin: str, archive: SafeArchive | None = None, base: str = ""
+    ) -> None:
         self.path = path
         self.origin = origin
         self.archive = archive
+        self.base = base
         self.skipped: list[str] = []
         self.assumptions: list[str] = []
-        self._crlf_modes: dict[str, list[str]] = {"raw": [], "lf": []}
         self._anonymous = 0
+        self._not_codable = 0
+        self._bad_colours: list[str] = []
 
     def guid(self, el: etree._Element, *fallback: object) -> str:
         guid = norm_guid(el.get("guid"))
@@ -236,22 +322,19 @@ class _Reader:
             )
             for c in _children(_child(root, "Cases"), "Case")
         )
-        sources = []
+        pending: list[_Pending] = []
         for el in _children_any(_child(root, "Sources")):
             kind = _local(el)
             if kind == "TextSource":
-                source = self.text_source(el)
-                if source is not None:
-                    sources.append(source)
+                loaded = self.load_source(el)
+                if loaded is not None:
+                    pending.append(loaded)
             elif kind in _NON_TEXT:
-                codings = sum(1 for d in el.iter() if _local(d) == "Coding")
-                label = el.get("name") or el.get("guid") or "?"
-                self.skipped.append(
-                    f"source {label!r}: {_NON_TEXT[kind]} sources are not supported"
-                    + (f" ({_count(codings, 'coding')} not imported)" if codings else "")
-                )
+                self.skip_media(el, kind)
             elif kind:
                 self.skipped.append(f"unknown source element <{kind}>")
+        self.choose_readings(pending)
+        sources = tuple(self.text_source(p) for p in pending)
         read_notes = (self.note(el) for el in _children(_child(root, "Notes"), "Note"))
         notes = tuple(note for note in read_notes if note is not None)
         links = tuple(
@@ -269,7 +352,6 @@ class _Reader:
         graphs = sum(1 for _ in _children(_child(root, "Graphs"), "Graph"))
         if graphs:
             self.skipped.append(f"{_count(graphs, 'graph')} (the workbench has no graphs)")
-        self._report_crlf()
         return RefiProject(
             name=(root.get("name") or "").strip() or self.path.stem,
             kind="qdpx",
@@ -281,7 +363,7 @@ class _Reader:
             codes=codes,
             variables=variables,
             cases=cases,
-            sources=tuple(sources),
+            sources=sources,
             notes=notes,
             links=links,
             note_refs=_refs(root, "NoteRef"),
@@ -289,10 +371,39 @@ class _Reader:
             assumptions=tuple(self.assumptions),
         )
 
+    def skip_media(self, el: etree._Element, kind: str) -> None:
+        """A PDF, picture, audio or video source: one skipped line with what it held."""
+        label = el.get("name") or el.get("guid") or "?"
+        codings = sum(1 for d in el.iter() if _local(d) == "Coding")
+        selections = sum(1 for d in el.iter() if _local(d).endswith("Selection"))
+        lost = []
+        if selections:
+            lost.append(_count(selections, "selection"))
+        if codings:
+            lost.append(_count(codings, "coding"))
+        texts = [_local(d) for d in el if _local(d) in ("Representation", "Transcript")]
+        if texts:
+            lost.append("its text " + ("transcript" if "Transcript" in texts else "layer"))
+        self.skipped.append(
+            f"source {label!r}: {_NON_TEXT[kind]} sources are not supported"
+            + (f" ({', '.join(lost)} not imported)" if lost else "")
+        )
+
     # -- codebook -----------------------------------------------------------------
     def codes(self, codebook: etree._Element | None) -> tuple[RefiCode, ...]:
         container = _child(codebook, "Codes") if codebook is not None else None
-        return tuple(self.code(el, "") for el in _children(container, "Code"))
+        codes = tuple(self.code(el, "") for el in _children(container, "Code"))
+        if self._not_codable:
+            self.assumptions.append(
+                f'{_count(self._not_codable, "code")} marked isCodable="false" (grouping '
+                "codes in the other program) imported as ordinary codes"
+            )
+        if self._bad_colours:
+            self.assumptions.append(
+                f"{_count(self._bad_colours, 'code colour')} not in #RRGGBB form left out: "
+                + _names(self._bad_colours)
+            )
+        return codes
 
     def code(self, el: etree._Element, prefix: str) -> RefiCode:
         name = (el.get("name") or "").strip()
@@ -303,12 +414,18 @@ class _Reader:
         extra = _comment(el, "code") or {}
         key = extra.get("key")
         memo = extra.get("memo")
-        colour = (el.get("color") or "").strip()
+        codable = (el.get("isCodable") or "true").strip().lower() not in ("false", "0")
+        if not codable:
+            self._not_codable += 1
+        colour = _colour(el.get("color"))
+        if colour is None:
+            colour = ""
+            self._bad_colours.append(f"{path} ({el.get('color')})")
         return RefiCode(
             guid=self.guid(el, path),
             name=name,
-            codable=(el.get("isCodable") or "true").strip().lower() not in ("false", "0"),
-            colour=colour if _is_colour(colour) else "",
+            codable=codable,
+            colour=colour,
             description=_text(_child(el, "Description")),
             children=tuple(self.code(child, path) for child in _children(el, "Code")),
             note_refs=_refs(el, "NoteRef"),
@@ -335,7 +452,8 @@ class _Reader:
             out.append(RefiValue(var, value))
         return tuple(out)
 
-    def text_source(self, el: etree._Element) -> RefiSource | None:
+    def load_source(self, el: etree._Element) -> _Pending | None:
+        """First pass over a text source: its text and its raw selection positions."""
         guid = self.guid(el)
         name = (el.get("name") or "").strip()
         label = name or guid
@@ -346,41 +464,92 @@ class _Reader:
                 self.skipped[-1] += f" ({_count(codings, 'coding')} not imported)"
             return None
         norm, from_rich = loaded
-        if not name:
-            name = guid
-        raw_spans: list[tuple[int, int, etree._Element]] = []
-        bad: list[str] = []
+        pending = _Pending(el, guid, name or guid, label, norm, from_rich)
+        others: dict[str, int] = defaultdict(int)
+        for sel in _children_any(el):
+            kind = _local(sel)
+            if kind.endswith("Selection") and kind != "PlainTextSelection":
+                others[kind] += 1
         for sel in _children(el, "PlainTextSelection"):
             start, end = _int(sel.get("startPosition")), _int(sel.get("endPosition"))
             if start is None or end is None:
-                bad.append(f"{sel.get('startPosition')!r}-{sel.get('endPosition')!r}")
+                pending.unreadable.append(
+                    f"{sel.get('startPosition')!r}-{sel.get('endPosition')!r}"
+                )
                 continue
-            raw_spans.append((start, end, sel))
-        mode = "lf"
-        if norm.crlf and not from_rich:
-            mode = choose_mode(norm, [(s, e) for s, e, _ in raw_spans], self.origin)
-            if raw_spans:
-                self._crlf_modes[mode].append(label)
+            pending.spans.append((start, end, sel))
+        for kind, n in sorted(others.items()):
+            codings = sum(
+                1 for sel in _children(el, kind) for d in sel.iter() if _local(d) == "Coding"
+            )
+            self.skipped.append(
+                f"source {label!r}: {_count(n, kind)} in a text source"
+                + (f" ({_count(codings, 'coding')} not imported)" if codings else "")
+            )
+        return pending
+
+    def choose_readings(self, pending: list[_Pending]) -> None:
+        """How each source's positions count line breaks and characters (see text.py).
+
+        Each source's own selections decide when they can; sources they leave undecided
+        follow the sources that were decided, when those agree, else the origin's habit.
+        """
+        prior = origin_prior(self.origin)
+        coded = [p for p in pending if p.spans and not p.from_rich]
+        if self.origin.lower().startswith("workbench"):
+            # our own export: LF text, code points, nothing to guess
+            for p in coded:
+                p.choice = Choice("lf", "the workbench writes them this way")
+            self._report_readings(coded)
+            return
+        for p in coded:
+            names = [sel.get("name") or "" for _, _, sel in p.spans]
+            p.choice = choose_reading(p.norm, [(s, e) for s, e, _ in p.spans], prior, names)
+        lines = {
+            p.choice.reading.partition("-")[0]
+            for p in coded
+            if p.choice and p.choice.decisive and p.norm.crlf
+        }
+        units = {
+            p.choice.reading.partition("-")[2]
+            for p in coded
+            if p.choice and p.choice.decisive and p.norm.astral
+        }
+        project_prior = (next(iter(lines)) if len(lines) == 1 else prior) + (
+            "-" + next(iter(units)) if len(units) == 1 and next(iter(units)) else ""
+        )
+        if project_prior != prior:
+            for p in coded:
+                if p.choice and not p.choice.decisive:
+                    names = [sel.get("name") or "" for _, _, sel in p.spans]
+                    again = choose_reading(
+                        p.norm, [(s, e) for s, e, _ in p.spans], project_prior, names
+                    )
+                    reason = again.reason or "like the other sources of this project"
+                    if again.reading != p.choice.reading:
+                        p.choice = Choice(again.reading, reason)
+        self._report_readings(coded)
+
+    def text_source(self, p: _Pending) -> RefiSource:
+        """Second pass: the selections mapped onto the stored text."""
+        el, norm, label = p.el, p.norm, p.label
+        reading = p.choice.reading if p.choice else "lf"
+        bad = list(p.unreadable)
         selections = []
         skipped_codings = 0
-        for start, end, sel in raw_spans:
-            if from_rich:
+        for start, end, sel in p.spans:
+            if p.from_rich:
                 skipped_codings += sum(1 for _ in _children(sel, "Coding"))
                 continue
-            if mode == "raw":
-                if not (0 <= start < end <= norm.raw_length):
-                    bad.append(f"{start}-{end}")
-                    skipped_codings += sum(1 for _ in _children(sel, "Coding"))
-                    continue
-                start, end = norm.from_raw(start), norm.from_raw(end)
-            if not (0 <= start < end <= len(norm.text)):
-                bad.append(f"{sel.get('startPosition')}-{sel.get('endPosition')}")
+            span = norm.span(reading, start, end)
+            if span is None:
+                bad.append(f"{start}-{end}")
                 skipped_codings += sum(1 for _ in _children(sel, "Coding"))
                 continue
-            selections.append(self.selection(sel, start, end))
-        if from_rich and raw_spans:
+            selections.append(self.selection(sel, *span))
+        if p.from_rich and p.spans:
             self.skipped.append(
-                f"source {label!r}: {_count(len(raw_spans), 'selection')} "
+                f"source {label!r}: {_count(len(p.spans), 'selection')} "
                 f"({_count(skipped_codings, 'coding')}): their positions count the other "
                 "program's plain text, which is missing"
             )
@@ -397,16 +566,16 @@ class _Reader:
             )
         whole = tuple(self.coding(c) for c in _children(el, "Coding"))
         return RefiSource(
-            guid=guid,
-            name=name,
+            guid=p.guid,
+            name=p.name,
             text=norm.text,
             selections=tuple(selections),
             codings=whole,
-            user_guid=norm_guid(el.get("creatingUser")),
+            user_guid=norm_guid(el.get("creatingUser")) or norm_guid(el.get("modifyingUser")),
             description=_text(_child(el, "Description")).strip(),
             note_refs=_refs(el, "NoteRef"),
             values=self.values(el),
-            from_rich_text=from_rich,
+            from_rich_text=p.from_rich,
         )
 
     def load_text(self, el: etree._Element, label: str) -> tuple[NormalisedText, bool] | None:
@@ -446,7 +615,7 @@ class _Reader:
         if not sep:
             scheme, rest = "", reference
         scheme = scheme.lower()
-        info = self.archive.find(rest) if self.archive is not None else None
+        info = self.archive.find(rest, self.base) if self.archive is not None else None
         if info is None:
             if scheme in ("absolute", "relative", "file"):
                 problems.append(
@@ -524,6 +693,9 @@ class _Reader:
         if text is None:
             inline = _child(el, "PlainTextContent")
             text = _text(inline) if inline is not None else None
+        rich = (el.get("richTextPath") or "").strip()
+        if (text is None or not text.strip()) and rich.lower().endswith(".docx"):
+            text = self.docx_text(rich, f"note {label}", problems) or text
         if text is None:
             description = _text(_child(el, "Description"))
             text = description if description.strip() else None
@@ -535,21 +707,45 @@ class _Reader:
             guid=guid,
             name=el.get("name") or "",
             text=normalise(text).text.strip("\n"),
-            user_guid=norm_guid(el.get("creatingUser")),
+            user_guid=norm_guid(el.get("creatingUser")) or norm_guid(el.get("modifyingUser")),
             created=el.get("creationDateTime"),
         )
 
-    def _report_crlf(self) -> None:
-        raw, lf = self._crlf_modes["raw"], self._crlf_modes["lf"]
-        if raw:
-            self.assumptions.append(
-                f"{_count(raw, 'source')} had CRLF line endings; positions read as counting "
-                f"CRLF as two characters and remapped to the LF text: {_names(raw)}"
+    def _report_readings(self, coded: list[_Pending]) -> None:
+        """One note per way of reading positions, naming the sources read that way."""
+        prior = origin_prior(self.origin)
+        groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+        wide: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for p in coded:
+            if p.choice is None:
+                continue
+            lines, _, units = p.choice.reading.partition("-")
+            if p.norm.crlf:
+                why = p.choice.reason
+                if why is None:
+                    why = "the project comes from ATLAS.ti" if prior == "lf" else _REASON_PRIOR
+                groups[(lines, why)].append(p.label)
+            if p.norm.astral and (units or p.choice.reason):
+                wide[(units, p.choice.reason or _REASON_PRIOR)].append(p.label)
+        for (lines, why), labels in groups.items():
+            how = (
+                "counting CRLF as two characters and remapped to the LF text"
+                if lines == "raw"
+                else "counting a line break as one character (ATLAS.ti style)"
             )
-        if lf:
             self.assumptions.append(
-                f"{_count(lf, 'source')} had CRLF line endings; positions read as counting "
-                f"a line break as one character (ATLAS.ti style): {_names(lf)}"
+                f"{_count(labels, 'source')} had CRLF line endings; positions read as "
+                f"{how} ({why}): {_names(labels)}"
+            )
+        for (units, why), labels in wide.items():
+            how = (
+                "UTF-16 code units (an emoji counts as two), as .NET and Java programs count"
+                if units
+                else "code points (an emoji counts as one), as the standard says"
+            )
+            self.assumptions.append(
+                f"{_count(labels, 'source')} hold characters outside the Basic Multilingual "
+                f"Plane; positions read as {how} ({why}): {_names(labels)}"
             )
 
 
@@ -571,7 +767,16 @@ def _names(items: list[str]) -> str:
     return shown + (f" and {len(items) - 5} more" if len(items) > 5 else "")
 
 
-def _is_colour(value: str) -> bool:
-    if not value.startswith("#") or len(value) not in (4, 7):
-        return False
-    return all(ch in "0123456789abcdefABCDEF" for ch in value[1:])
+def _colour(value: str | None) -> str | None:
+    """``#rrggbb`` or ``#rgb`` as written ("" when absent); None when not understood.
+
+    ``RRGGBB`` without the ``#`` is accepted; ``#AARRGGBB``/``#RRGGBBAA`` are ambiguous
+    and left out like any other unknown form.
+    """
+    value = (value or "").strip()
+    if not value:
+        return ""
+    digits = value[1:] if value.startswith("#") else value
+    if len(digits) in (3, 6) and all(ch in "0123456789abcdefABCDEF" for ch in digits):
+        return "#" + digits
+    return None

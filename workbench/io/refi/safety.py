@@ -9,15 +9,22 @@
   libxml2's default limits (``huge_tree=False``), and any document that carries a
   DOCTYPE at all is refused: QDA-XML never needs one and it is how entity attacks
   (billion laughs, external entities) get in.
+* Before parsing, the XML is decoded by us and handed to libxml2 as UTF-8 (see
+  ``prepare_xml``), which copes with what Windows programs write: a BOM, UTF-16 with
+  or without a BOM, a declaration that says ``utf-16`` on a file stored as UTF-8 (a
+  .NET ``StringWriter`` habit), blank lines before the declaration, and Windows-1252
+  bytes in a file that claims to be UTF-8.
 """
 
 from __future__ import annotations
 
+import codecs
 import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from urllib.parse import unquote
 
 from lxml import etree
 
@@ -29,6 +36,7 @@ __all__ = [
     "MAX_RATIO",
     "SafeArchive",
     "parse_xml",
+    "prepare_xml",
 ]
 
 _MB = 1024 * 1024
@@ -50,6 +58,11 @@ _DOCTYPE_MARKERS = tuple(
 def _damaged(source: Path, err: BaseException) -> ImportFailed:
     why = str(err) or type(err).__name__
     return ImportFailed(source, f"damaged archive ({why})")
+
+
+def _junk(path: PurePosixPath) -> bool:
+    """macOS Finder's resource forks (``__MACOSX/``, ``._name``): never project data."""
+    return path.parts[0] == "__MACOSX" or path.name.startswith("._")
 
 
 def _member_path(name: str) -> PurePosixPath | None:
@@ -115,7 +128,7 @@ class SafeArchive:
                     f"archive member {info.filename!r} points outside the archive "
                     "(zip-slip); refusing to open it",
                 )
-            if info.is_dir():
+            if info.is_dir() or not path.parts or _junk(path):
                 continue
             key = str(path).lower()
             self._by_path.setdefault(key, info)
@@ -124,21 +137,37 @@ class SafeArchive:
     def names(self) -> list[str]:
         return [info.filename for info in self._by_path.values()]
 
-    def find(self, reference: str) -> zipfile.ZipInfo | None:
-        """A member for a path written in the project: exact (case-insensitive) under
-        ``sources/`` or the root, else a unique file of that name anywhere."""
+    def find(self, reference: str, base: str = "") -> zipfile.ZipInfo | None:
+        """A member for a path written in the project.
+
+        Tried in order: under ``sources/`` (any case) next to the project file (``base``
+        is its folder), next to the project file, under ``sources/`` at the root, at the
+        root, and finally a file of that name anywhere when there is exactly one. A
+        percent-encoded path (``My%20Study.txt``) is also tried decoded.
+        """
         ref = reference.replace("\\", "/").strip()
         while ref.startswith(("./", "/")):
             ref = ref[2:] if ref.startswith("./") else ref[1:]
         if not ref:
             return None
-        low = ref.lower()
-        for candidate in (f"sources/{low}", low):
-            info = self._by_path.get(candidate)
-            if info is not None:
-                return info
-        hits = self._by_name.get(PurePosixPath(low).name, [])
-        return hits[0] if len(hits) == 1 else None
+        folder = base.strip("/").lower()
+        variants = [ref] + ([unquote(ref)] if unquote(ref) != ref else [])
+        for variant in variants:
+            low = variant.lower()
+            candidates = [f"{folder}/sources/{low}", f"{folder}/{low}"] if folder else []
+            for candidate in (*candidates, f"sources/{low}", low):
+                info = self._by_path.get(candidate)
+                if info is not None:
+                    return info
+        for variant in variants:
+            hits = self._by_name.get(PurePosixPath(variant.lower()).name, [])
+            if len(hits) == 1:
+                return hits[0]
+        return None
+
+    def project_files(self) -> list[zipfile.ZipInfo]:
+        """Every ``.qde`` member (any folder, any case), macOS resource forks left out."""
+        return [info for key, info in self._by_path.items() if key.endswith(".qde")]
 
     def root_files(self, suffix: str) -> list[zipfile.ZipInfo]:
         return [
@@ -204,9 +233,100 @@ def _parser() -> etree.XMLParser:
     )
 
 
-def parse_xml(data: bytes, source: Path, member: str | None = None) -> etree._Element:
-    """Parse untrusted QDA-XML; refuses DTDs and reports syntax errors in one line."""
+_XML_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: it starts with the same bytes
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_XML_BARE = (  # "<?" without a BOM, as the XML spec's appendix F recognises it
+    (b"<\0\0\0", "utf-32-le"),
+    (b"\0\0\0<", "utf-32-be"),
+    (b"<\0?\0", "utf-16-le"),
+    (b"\0<\0?", "utf-16-be"),
+    (b"<\0", "utf-16-le"),
+    (b"\0<", "utf-16-be"),
+)
+_DECLARATION = re.compile(r"""^\s*(<\?xml\b[^>]*?\?>)""")
+_ENCODING = re.compile(r"""(\bencoding\s*=\s*)(["'])([^"']*)\2""")
+_WIDE = re.compile(r"^(utf-?(16|32)(-?[lb]e)?|ucs-?(2|4)|unicode)$", re.IGNORECASE)
+
+
+def _declared(data: bytes) -> str | None:
+    head = data[:200].decode("latin-1")
+    declaration = _DECLARATION.match(head)
+    if declaration is None:
+        return None
+    encoding = _ENCODING.search(declaration.group(1))
+    return encoding.group(3).strip() if encoding else None
+
+
+def prepare_xml(data: bytes) -> tuple[bytes, str | None]:
+    """The document as UTF-8 bytes with a matching declaration, and a note if we had to guess.
+
+    Raises ``UnicodeDecodeError`` when the bytes are not text in the encoding found.
+    """
+    note = None
+    body, codec = data, ""
+    for bom, name in _XML_BOMS:
+        if data.startswith(bom):
+            body, codec = data[len(bom) :], name
+            break
+    if not codec:
+        for start, name in _XML_BARE:
+            if data.startswith(start):
+                codec = name
+                break
+    if not codec:  # an 8-bit encoding: believe the declaration unless it cannot be right
+        declared = _declared(data)
+        codec = "utf-8"
+        if declared and _WIDE.match(declared):
+            note = f"it declares encoding {declared!r} but is stored as 8-bit text; read as UTF-8"
+        elif declared:
+            try:
+                codec = codecs.lookup(declared).name
+            except LookupError:
+                note = f"unknown encoding {declared!r} in its XML declaration; read as UTF-8"
+        if codec == "utf-8":
+            try:
+                body.decode("utf-8")
+            except UnicodeDecodeError:
+                codec = "cp1252"
+                note = "it is not valid UTF-8; read as Windows-1252"
+    text = body.decode(codec)
+    declaration = _DECLARATION.match(text)
+    if declaration is not None:
+        fixed = _ENCODING.sub(r"\1\2utf-8\2", declaration.group(1), count=1)
+        text = fixed + text[declaration.end() :]
+    return text.encode("utf-8"), note
+
+
+def parse_xml(
+    data: bytes, source: Path, member: str | None = None, notes: list[str] | None = None
+) -> etree._Element:
+    """Parse untrusted QDA-XML; refuses DTDs and reports syntax errors in one line.
+
+    Encoding quirks are repaired first (``prepare_xml``); what was assumed is appended
+    to ``notes``.
+    """
     where = f"{member}: " if member else ""
+    if _has_doctype(data):
+        raise UnsafeArchive(
+            source,
+            f"{where}XML declares a DTD (<!DOCTYPE>/<!ENTITY>), which QDA-XML never "
+            "needs; refusing to read it",
+        )
+    if not data.strip():
+        raise ImportFailed(source, f"{where}empty XML document")
+    try:
+        data, note = prepare_xml(data)
+    except UnicodeDecodeError as err:
+        raise ImportFailed(
+            source, f"{where}not readable as text ({err.encoding} at byte {err.start})"
+        ) from None
+    if note and notes is not None:
+        notes.append(f"{member or source.name}: {note}")
     if _has_doctype(data):
         raise UnsafeArchive(
             source,
