@@ -286,10 +286,16 @@ class WorkbenchApp(App[None]):
         The shared ``stats`` are brought up to date first. ``handled_by`` is a screen that
         has already shown the change itself and needs no message.
         """
+        from workbench.tui.screens.base import WorkbenchScreen
+
         change = change if isinstance(change, Change) else Change(change)
         self.stats.update(change)
         for screen in self.screen_stack:
-            if screen is not handled_by:
+            if screen is handled_by:
+                continue
+            if isinstance(screen, WorkbenchScreen):
+                screen.note_change(change)
+            else:
                 screen.post_message(ProjectChanged(change))
 
     # -- workers ----------------------------------------------------------------

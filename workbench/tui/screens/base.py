@@ -41,16 +41,29 @@ class WorkbenchScreen(Screen[ResultType]):
             return False
         return all(isinstance(s, ModalScreen) for s in stack[stack.index(self) + 1 :])
 
+    def note_change(self, change: Change) -> None:
+        """Shown: refresh (through a message, after the current handler). Hidden: keep the
+        change for later without waking the screen (a hidden screen that handles a message
+        also runs its pending layout: ~25 ms on the keystroke that caused the change)."""
+        if self._is_shown():
+            self.post_message(ProjectChanged(change))
+        else:
+            self._keep(change)
+
+    def _keep(self, change: Change) -> None:
+        if self._pending_change is None:
+            self._pending_change = change
+        else:
+            self._pending_change = self._pending_change.merge(change)
+
     @on(ProjectChanged)
     def _project_changed_gate(self, message: ProjectChanged) -> None:
         if not self.is_mounted:
             return
         if self._is_shown():
             self.project_changed(message.change)
-        elif self._pending_change is None:
-            self._pending_change = message.change
         else:
-            self._pending_change = self._pending_change.merge(message.change)
+            self._keep(message.change)
 
     @on(events.ScreenResume)
     def _catch_up(self) -> None:

@@ -126,6 +126,7 @@ class CodingScreen(WorkbenchScreen[None]):
         self._panels: dict[str, bool | None] = {"left": None, "right": None}
         self._wide: bool | None = None
         self._browsing = False  # the codebook tree has focus
+        self._definition_code: Code | None = None
         self._status = ""
 
     # -- composition ------------------------------------------------------------------
@@ -325,6 +326,8 @@ class CodingScreen(WorkbenchScreen[None]):
         # browsing the codebook widens the left column into the right one's place
         browse = self._browsing and self._panel_shown("left") and self._panel_shown("right")
         self.query_one("#coding-left").set_class(browse, "-browse")
+        if browse:
+            self.query_one("#coding-left-definition", DefinitionPanel).show(self._definition_code)
         for side in ("left", "right"):
             shown = self._panel_shown(side) and not (browse and side == "right")
             self.query_one(f"#coding-{side}").display = shown
@@ -334,8 +337,10 @@ class CodingScreen(WorkbenchScreen[None]):
             self.transcript.focus()
 
     def _show_definition(self, code: Code | None) -> None:
+        self._definition_code = code
         for panel in self.query(DefinitionPanel):
-            panel.show(code)
+            if panel.display and panel.parent is not None and panel.parent.display:
+                panel.show(code)  # a hidden panel is filled when it is shown (no layout now)
 
     @on(events.DescendantFocus)
     @on(events.DescendantBlur)
