@@ -291,7 +291,9 @@ class SuggestionsScreen(WorkbenchScreen[None]):
                     f"{step.sentences} sentences ({step.seconds:.1f} s)"
                 )
                 if step.skipped:
-                    label += f"; too few examples: {', '.join(sorted(step.skipped))}"
+                    names = {c.key: c.name for c in wb.store.codes()}
+                    few = sorted(names.get(k, k) for k in step.skipped)
+                    label += f"; not learned (too few coded sentences): {', '.join(few)}"
         return "cancelled" if worker.is_cancelled else label
 
     def _set_busy(self, what: str) -> None:
