@@ -352,7 +352,7 @@ class CodebookTree(Tree[Code]):
             )
 
         taken = [c.name for c in self._codes if c.parent_id == code.parent_id and c.id != code.id]
-        self.app.push_screen(CodeFormScreen(f"Edit {code.path}", code, taken=taken), save)
+        self.app.push_screen(CodeFormScreen(f"Edit {code.name}", code, taken=taken), save)
 
     def action_rename_code(self) -> None:
         self._on_target("Rename", self._rename_code)
@@ -373,7 +373,7 @@ class CodebookTree(Tree[Code]):
                 codings=False,
             )
 
-        self.app.push_screen(TextPromptScreen(f"Rename {code.path}", code.name), save)
+        self.app.push_screen(TextPromptScreen(f"Rename {code.name}", code.name), save)
 
     def action_recolour_code(self) -> None:
         self._on_target("Recolour", self._recolour_code)
@@ -427,7 +427,7 @@ class CodebookTree(Tree[Code]):
 
         self.app.push_screen(
             CodeChooserScreen(
-                f"Move {code.path} under…",
+                f"Move {code.name} under…",
                 candidates,
                 top_level=code.parent_id is not None,
             ),
@@ -475,7 +475,7 @@ class CodebookTree(Tree[Code]):
             self.app.push_screen(ConfirmScreen("Merge codes", message, "Merge"), confirmed)
 
         self.app.push_screen(
-            CodeChooserScreen(f"Merge {code.path} into…", candidates, top_level=False), chosen
+            CodeChooserScreen(f"Merge {code.name} into…", candidates, top_level=False), chosen
         )
 
     def action_delete_code(self) -> None:
