@@ -117,7 +117,7 @@ def main() -> None:
             print(
                 f"suggest for one {doc.words:,}-word transcript ({'+'.join(sources)}): "
                 f"{wall:.2f} s, {n_sentences / wall:,.0f} sentences/s, {written} suggestions "
-                "(target < 2 s)"
+                f"for {n_sentences:,} sentences (target < 2 s)"
             )
 
         copy_study(store, args.copies)

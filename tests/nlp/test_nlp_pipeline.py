@@ -142,12 +142,12 @@ def test_the_suggester_is_a_registered_factory_that_saves_its_codebook(tmp_path:
     suggester.add_codes(_codebook(('[{"LEMMA": "make"}, {"LOWER": "amends"}]',)).codes)
     nlp.to_disk(tmp_path / "pipeline")
     loaded = spacy.load(tmp_path / "pipeline")
-    text = "She relapsed. We made amends."
+    text = "She relapsed last winter. We made amends."
     doc = loaded.make_doc(text)
-    doc.user_data[KEY] = [(0, 13), (14, len(text))]
+    doc.user_data[KEY] = [(0, 25), (26, len(text))]
     hits = loaded(doc)._.workbench_keyword_hits
     assert [(h.code, text[h.start : h.end]) for h in hits] == [
-        ("relapse-shame", "She relapsed."),
+        ("relapse-shame", "She relapsed last winter."),
         ("working-the-steps", "We made amends."),
     ]
 

@@ -25,6 +25,10 @@ from workbench.store.suggestions import SuggestionRepo
 from workbench.workflows import suggestions as sg
 
 METRIC_KEYS = {"precision", "recall", "f1", "support"}
+SCORE_KEYS = {
+    "micro_f1", "macro_f1", "micro_precision", "micro_recall", "macro_precision",
+    "macro_recall", "predicted", "per_code",
+}  # fmt: skip
 
 
 def _last(steps: Iterator[Any]) -> Any:
@@ -94,27 +98,34 @@ def _suggest(wb: Workbench, doc: str, coder: str, sources: tuple[str, ...] = sg.
 def test_evaluation_shape_and_the_model_beats_the_keyword_baseline(
     evaluation: dict[str, Any], sample_wb: Workbench
 ) -> None:
-    assert set(evaluation) == {"unit", "folds", "model", "baseline"}
+    sides = ("model", "baseline", "combined")
+    assert set(evaluation) == {"unit", "folds", *sides}
     assert evaluation["unit"] == "sentence" and evaluation["folds"] == 5
     keys = [c.key for c in sample_wb.store.codes()]
-    for side in ("model", "baseline"):
+    for side in sides:
         result = evaluation[side]
-        assert set(result) == {"micro_f1", "macro_f1", "per_code"}
+        assert set(result) == SCORE_KEYS
         assert list(result["per_code"]) == keys
         for metrics in result["per_code"].values():
             assert set(metrics) == METRIC_KEYS
             assert 0.0 <= metrics["f1"] <= 1.0
-        assert 0.0 <= result["micro_f1"] <= 1.0 and 0.0 <= result["macro_f1"] <= 1.0
+        for key in SCORE_KEYS - {"per_code", "predicted"}:
+            assert 0.0 <= result[key] <= 1.0
     supports = [m["support"] for m in evaluation["model"]["per_code"].values()]
     assert supports == [m["support"] for m in evaluation["baseline"]["per_code"].values()]
     assert sum(supports) > 300  # sentences coded by either coder, summed over codes
     json.dumps(evaluation)
     print(
         "\nevaluation (5-fold by document, all coders):",
-        {k: evaluation[k]["micro_f1"] for k in ("model", "baseline")},
-        {k: evaluation[k]["macro_f1"] for k in ("model", "baseline")},
+        {k: evaluation[k]["micro_f1"] for k in sides},
+        {k: evaluation[k]["macro_f1"] for k in sides},
+        {k: evaluation[k]["predicted"] for k in sides},
     )
     assert evaluation["model"]["micro_f1"] > evaluation["baseline"]["micro_f1"]
+    # the keyword suggester used to flag 1,490 (sentence, code) pairs at 7.6% precision
+    base = evaluation["baseline"]
+    assert base["predicted"] < 700 and base["micro_precision"] > 0.1
+    assert evaluation["combined"]["micro_f1"] >= evaluation["model"]["micro_f1"]
 
 
 # -- training --------------------------------------------------------------------------
@@ -363,7 +374,8 @@ def test_cli_train_and_evaluate(trained_path: Path) -> None:
     )  # fmt: skip
     assert evaluated.exit_code == 0, evaluated.output
     result = json.loads(evaluated.output)
-    assert set(result) == {"unit", "folds", "model", "baseline"} and result["folds"] == 2
+    assert set(result) == {"unit", "folds", "model", "baseline", "combined"}
+    assert result["folds"] == 2
     table = runner.invoke(
         _cli(), ["-p", str(trained_path), "suggest", "--evaluate", "--folds", "2", "--coder", "ben"]
     )

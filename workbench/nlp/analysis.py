@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from workbench.core.model import Code, Turn
+from workbench.nlp.keywords import is_backchannel
 
 if TYPE_CHECKING:
     from workbench.nlp.components import CodeSuggester, KeywordHit
@@ -51,6 +52,16 @@ class Unit:
     def codable(self) -> bool:
         """Interviewer questions are not coded, so no suggester proposes them."""
         return self.role != "interviewer"
+
+    @property
+    def backchannel(self) -> bool:
+        """A backchannel ("Yes.", "Okay, right."); see ``keywords.is_backchannel``."""
+        return is_backchannel(len(self.lemmas), len(self.content))
+
+    @property
+    def suggestable(self) -> bool:
+        """Codable and long enough to be understood on its own when quoted."""
+        return self.codable and not self.backchannel
 
 
 @dataclass(frozen=True)
@@ -92,7 +103,7 @@ def _suggester(model: str | None, fingerprint: tuple[Any, ...]) -> CodeSuggester
     from workbench.nlp.pipeline import get_nlp
 
     nlp = get_nlp(model)
-    suggester = make_suggester(nlp, "workbench_suggester", threshold=0.0)
+    suggester = make_suggester(nlp, "workbench_suggester", threshold=0.0, skip_short=False)
     suggester.add_codes(_Spec(*f) for f in fingerprint)
     return suggester
 
@@ -102,7 +113,11 @@ def clear_caches() -> None:
 
 
 def keyword_suggester(codes: Sequence[Code], model: str | None = None) -> CodeSuggester:
-    """The keyword suggester for a codebook (cached per codebook and pipeline)."""
+    """The keyword suggester for a codebook (cached per codebook and pipeline).
+
+    It reports every match (threshold 0, no minimum sentence length): the workflow
+    scores them against the project's keyword stats (:mod:`workbench.nlp.keywords`).
+    """
     return _suggester(model, codebook_fingerprint(codes))
 
 

@@ -15,16 +15,19 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
 def score_sets(
     predicted: Sequence[set[str]], gold: Sequence[set[str]], codes: Sequence[str]
 ) -> dict[str, object]:
-    """``{"micro_f1", "macro_f1", "per_code": {code: {precision, recall, f1, support}}}``.
+    """Micro and macro precision, recall and F1, and the same per code.
 
-    Micro-F1 pools every (sentence, code) decision; macro-F1 averages the F1 of the
-    codes that occur in the gold standard (support > 0).
+    ``{"micro_f1", "macro_f1", "micro_precision", "micro_recall", "macro_precision",
+    "macro_recall", "predicted", "per_code": {code: {precision, recall, f1, support}}}``.
+    Micro pools every (sentence, code) decision; macro averages over the codes that
+    occur in the gold standard (support > 0). ``predicted`` counts the (sentence, code)
+    predictions, i.e. the suggestions a coder would have to review.
     """
     if len(predicted) != len(gold):
         raise ValueError("predicted and gold differ in length")
     per_code: dict[str, dict[str, float | int]] = {}
     tp_all = fp_all = fn_all = 0
-    f1s = []
+    macro: list[tuple[float, float, float]] = []
     for code in codes:
         tp = sum(1 for p, g in zip(predicted, gold, strict=True) if code in p and code in g)
         fp = sum(1 for p, g in zip(predicted, gold, strict=True) if code in p and code not in g)
@@ -39,7 +42,16 @@ def score_sets(
             "support": support,
         }
         if support:
-            f1s.append(f1)
-    micro = _prf(tp_all, fp_all, fn_all)[2]
-    macro = sum(f1s) / len(f1s) if f1s else 0.0
-    return {"micro_f1": round(micro, 4), "macro_f1": round(macro, 4), "per_code": per_code}
+            macro.append((precision, recall, f1))
+    micro = _prf(tp_all, fp_all, fn_all)
+    mean = [sum(m[i] for m in macro) / len(macro) if macro else 0.0 for i in range(3)]
+    return {
+        "micro_f1": round(micro[2], 4),
+        "macro_f1": round(mean[2], 4),
+        "micro_precision": round(micro[0], 4),
+        "micro_recall": round(micro[1], 4),
+        "macro_precision": round(mean[0], 4),
+        "macro_recall": round(mean[1], 4),
+        "predicted": tp_all + fp_all,
+        "per_code": per_code,
+    }

@@ -1,9 +1,12 @@
 """Code suggestions: generate, review (accept/reject), train and evaluate.
 
 Three sources, each stored with its provenance (source, version, score, why):
-``keyword`` (codebook keywords and token patterns, matched on lemmas), ``model``
-(a spaCy ``textcat_multilabel`` trained on this project's codings) and
-``similar`` (sentences like passages already coded with the code). A suggestion
+``keyword`` (codebook keywords and token patterns, weighed by how specific they are
+to the project's sentences and to the code: :mod:`workbench.nlp.keywords`),
+``model`` (a spaCy ``textcat_multilabel`` trained on this project's codings) and
+``similar`` (sentences like passages already coded with the code). Backchannel
+sentences ("Yes.", "Well.") are never suggested, and a sentence gets at most
+:data:`MAX_PER_SENTENCE` suggestions, the best supported first. A suggestion
 becomes a coding only when a coder accepts it; accept and reject are recorded,
 undoable, and feed the next training run.
 
@@ -21,7 +24,7 @@ import hashlib
 import json
 import threading
 import time
-from collections import OrderedDict, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -42,12 +45,20 @@ from workbench.nlp.classifier import (
     unit_features,
     unit_labels,
 )
+from workbench.nlp.keywords import MIN_SCORE, KeywordStats
+from workbench.nlp.keywords import score as keyword_score
 from workbench.store.repos import SqlProject
 from workbench.store.suggestions import SuggestionRepo
 
 MODEL_META_KEY = "suggest.model"
 ORDERS = ("position", "uncertainty")
 _PRIORITY = {"model": 0, "keyword": 1, "similar": 2}
+#: Suggestions per sentence at most (codes of one sentence, the best supported first).
+MAX_PER_SENTENCE = 2
+#: Suggestions per code and document at most (like "more like this": the best five).
+MAX_PER_CODE = 5
+#: Keyword counts come from the project's documents up to about this many words.
+STATS_WORDS = 200_000
 
 
 # -- where models live -------------------------------------------------------------
@@ -128,12 +139,71 @@ def document_analysis(
     return result
 
 
+_STATS: OrderedDict[tuple[Any, ...], KeywordStats] = OrderedDict()
+_STATS_SIZE = 4096
+
+
+def keyword_stats(
+    store: SqlProject,
+    codes: Sequence[Code],
+    spacy_model: str | None = None,
+    include: Sequence[int] = (),
+    cancelled: threading.Event | None = None,
+) -> KeywordStats:
+    """How many of the project's codable sentences each keyword and pattern matches.
+
+    Counted on every document, or, in a project of more than :data:`STATS_WORDS`
+    words, on the documents ``include`` (up to half of that) and an even spread of the
+    others: rates need a sample, not every sentence. Per-document counts are cached
+    by content, codebook and pipeline.
+    """
+    fingerprint = codebook_fingerprint(codes)
+    docs = store.documents()
+    wanted = set(include)
+    chosen: list[Document] = []
+    budget = STATS_WORDS
+    for d in docs:  # the documents asked for, up to half the words
+        if d.id in wanted and d.words <= budget - STATS_WORDS // 2:
+            chosen.append(d)
+            budget -= d.words
+    taken = {d.id for d in chosen}
+    rest = [d for d in docs if d.id not in taken]
+    total = sum(d.words for d in rest)
+    if total > budget:  # an even spread of documents of about ``budget`` words
+        keep = max(0, round(len(rest) * budget / total))
+        rest = [rest[i * len(rest) // keep] for i in range(keep)] if keep else []
+    parts = []
+    for d in [*chosen, *rest]:
+        _check(cancelled)
+        key = (d.id, d.checksum, fingerprint, spacy_model)
+        with _CACHE_LOCK:
+            part = _STATS.get(key)
+        if part is None:
+            analysis = document_analysis(store, d, codes, spacy_model)
+            part = document_keyword_stats(analysis)
+            with _CACHE_LOCK:
+                _STATS[key] = part
+                while len(_STATS) > _STATS_SIZE:
+                    _STATS.popitem(last=False)
+        parts.append(part)
+    return KeywordStats.merge(parts)
+
+
+def document_keyword_stats(analysis: Analysis) -> KeywordStats:
+    """Keyword counts over the codable sentences of one document."""
+    found: dict[int, list[Any]] = defaultdict(list)
+    for h in analysis.hits:
+        found[h.sentence].extend(h.evidence)
+    return KeywordStats.count(found.get(u.index, []) for u in analysis.units if u.codable)
+
+
 def clear_caches() -> None:
     """Forget loaded pipelines, models and parsed documents (after a settings change)."""
     from workbench.nlp import analysis, pipeline
 
     with _CACHE_LOCK:
         _CACHE.clear()
+        _STATS.clear()
     _load_model.cache_clear()
     analysis.clear_caches()
     pipeline.get_nlp.cache_clear()
@@ -164,9 +234,11 @@ def generate(
 
     Replaces this coder's earlier pending suggestions from the same sources, never
     proposes a span this coder already coded with that code (any overlap), nor one
-    that was rejected. One suggestion per (passage, code): the model's if it has
-    one, else the keyword's, else the similarity's; the others are named in its
-    ``detail``. The last Progress label says how many were written.
+    that was rejected, nor a backchannel sentence. One suggestion per (passage,
+    code): the model's if it has one, else the keyword's, else the similarity's; the
+    others are named in its ``detail``. At most :data:`MAX_PER_SENTENCE` per
+    sentence and :data:`MAX_PER_CODE` per code, the best first (see
+    :func:`merge_candidates`). The last Progress label says how many were written.
     """
     bad = sorted(set(sources) - set(SOURCES))
     if bad:
@@ -182,8 +254,12 @@ def generate(
     if "model" in sources and model is None:
         notes.append("no trained model yet (train first)")
     refs_by_code = None
+    stats = None
     written = 0
     try:
+        if "keyword" in sources and docs:
+            yield Progress(0, total, "counting keywords in the project")
+            stats = keyword_stats(store, codes, spacy_model, [d.id for d in docs], cancelled)
         for n, doc in enumerate(docs):
             _check(cancelled)
             analysis = document_analysis(store, doc, codes, spacy_model)
@@ -193,8 +269,10 @@ def generate(
             ]  # fmt: skip
             blocked = _blocked_units(analysis.units, own, codes)
             found: list[Candidate] = []
-            if "keyword" in sources:
-                found += _keyword_candidates(analysis, by_key, blocked, _codebook_version(codes))
+            if stats is not None:
+                found += _keyword_candidates(
+                    analysis, by_key, blocked, _codebook_version(codes), stats
+                )
             if model is not None:
                 found += _model_candidates(analysis, model, by_key, blocked)
             if "similar" in sources:
@@ -233,17 +311,25 @@ def _blocked_units(
 
 
 def _keyword_candidates(
-    analysis: Analysis, by_key: dict[str, Code], blocked: dict[str, set[int]], version: str
+    analysis: Analysis,
+    by_key: dict[str, Code],
+    blocked: dict[str, set[int]],
+    version: str,
+    stats: KeywordStats | None = None,
 ) -> list[Candidate]:
+    """Sentences whose keyword evidence for a code, weighed against ``stats``, is enough."""
     out = []
     for h in analysis.hits:
         unit = analysis.units[h.sentence]
         code = by_key.get(h.code)
-        if code is None or not unit.codable or h.sentence in blocked.get(h.code, ()):
+        if code is None or not unit.suggestable or h.sentence in blocked.get(h.code, ()):
+            continue
+        scored = keyword_score(h.evidence, stats)
+        if scored.score < MIN_SCORE:
             continue
         out.append(
-            Candidate(analysis.document_id, code.id, h.start, h.end, "keyword", h.score,
-                      h.detail, version)
+            Candidate(analysis.document_id, code.id, h.start, h.end, "keyword", scored.score,
+                      scored.detail, version)
         )  # fmt: skip
     return out
 
@@ -254,7 +340,7 @@ def _model_candidates(
     probs = model.predict(unit_features(analysis.units))
     out = []
     for unit, row in zip(analysis.units, probs, strict=True):
-        if not unit.codable:
+        if not unit.suggestable:
             continue
         for j, label in enumerate(model.labels):
             p = float(row[j])
@@ -305,21 +391,45 @@ def _similar_candidates(
     return out
 
 
-def merge_candidates(found: Sequence[Candidate]) -> list[Candidate]:
-    """One candidate per (document, code, span): the highest-priority source, others in detail."""
+def merge_candidates(
+    found: Sequence[Candidate],
+    per_sentence: int = MAX_PER_SENTENCE,
+    per_code: int = MAX_PER_CODE,
+) -> list[Candidate]:
+    """One candidate per (document, code, span); the best ``per_sentence`` of a span and
+    ``per_code`` of a code in a document (0: no limit).
+
+    Of the candidates for one code and span, the highest-priority source's (model,
+    keyword, similar) is kept and the others are named in its detail. "Best": supported
+    by more sources, then by the model, then the higher score. Accepting or rejecting
+    suggestions and generating again brings up the next ones.
+    """
     groups: dict[tuple[int, int, int, int], list[Candidate]] = defaultdict(list)
     for c in found:
         groups[c.key].append(c)
-    out = []
+    ranked: list[tuple[tuple[float, ...], Candidate]] = []
     for key in sorted(groups):
         cands = sorted(groups[key], key=lambda c: (_PRIORITY.get(c.source, 9), -c.score))
         first = cands[0]
         extra = [f"{c.source}: {c.detail}" for c in cands[1:]]
         detail = "; ".join([first.detail, *extra]) if extra else first.detail
-        out.append(
-            Candidate(first.document_id, first.code_id, first.start, first.end, first.source,
-                      first.score, detail, first.version)
-        )  # fmt: skip
+        sources = {c.source for c in cands}
+        rank = (-len(sources), float("model" not in sources), -max(c.score for c in cands))
+        merged = Candidate(first.document_id, first.code_id, first.start, first.end,
+                           first.source, first.score, detail, first.version)  # fmt: skip
+        ranked.append((rank + (first.start, first.code_id), merged))
+    ranked.sort(key=lambda rc: rc[0])
+    spans: Counter[tuple[int, int, int]] = Counter()
+    codes: Counter[tuple[int, int]] = Counter()
+    out = []
+    for _, c in ranked:
+        span, code = (c.document_id, c.start, c.end), (c.document_id, c.code_id)
+        if (per_sentence and spans[span] >= per_sentence) or (per_code and codes[code] >= per_code):
+            continue
+        spans[span] += 1
+        codes[code] += 1
+        out.append(c)
+    out.sort(key=lambda c: c.key)
     return out
 
 
@@ -511,14 +621,18 @@ def evaluate_steps(
     """K-fold cross-validation by document; yields Progress, then the result dict.
 
     Gold standard: this coder's codings (any coder's when None), sentence units,
-    on the documents that coder coded; interviewer sentences are never predicted.
-    The baseline predicts a code for every sentence with one of its keywords or
-    token patterns.
+    on the documents that coder coded. Each side predicts what :func:`generate`
+    would suggest from its sources (interviewer and backchannel sentences never,
+    at most :data:`MAX_PER_SENTENCE` codes a sentence): ``baseline`` the keyword
+    suggester alone, ``model`` the classifier trained on the other folds alone,
+    ``combined`` both (what a coder with a trained model is shown).
     """
     from workbench.nlp import classifier
     from workbench.nlp.evaluation import score_sets
 
     codes = store.codes()
+    by_key = {c.key: c for c in codes}
+    key_of = {c.id: c.key for c in codes}
     corpus: _Corpus | None = None
     for step in _corpus(store, coder_id, codes, spacy_model, cancelled):
         if isinstance(step, _Corpus):
@@ -533,9 +647,13 @@ def evaluate_steps(
         raise WorkbenchError(
             f"{folds} folds need at least {folds} coded documents ({len(doc_ids)} coded)"
         )
+    try:
+        stats = keyword_stats(store, codes, spacy_model, doc_ids, cancelled)
+    except Cancelled:
+        return
+    version = _codebook_version(codes)
     gold: list[set[str]] = []
-    model_pred: list[set[str]] = []
-    baseline_pred: list[set[str]] = []
+    predicted: dict[str, list[set[str]]] = {"model": [], "baseline": [], "combined": []}
     for f in range(folds):
         test = [d for i, d in enumerate(doc_ids) if i % folds == f]
         train_ids = [d for d in doc_ids if d not in test]
@@ -546,25 +664,24 @@ def evaluate_steps(
             return
         for doc_id in test:
             analysis = corpus.analyses[doc_id]
-            labels = unit_labels(analysis.units, corpus.codings.get(doc_id, []))
-            probs = model.predict(unit_features(analysis.units))
-            for u, g, row in zip(analysis.units, labels, probs, strict=True):
-                gold.append(g)
-                if not u.codable:
-                    model_pred.append(set())
-                    baseline_pred.append(set())
-                    continue
-                model_pred.append(
-                    {lab for lab, p in zip(model.labels, row, strict=True) if p >= model.threshold}
-                )
-                baseline_pred.append(set(u.keywords))
+            gold += unit_labels(analysis.units, corpus.codings.get(doc_id, []))
+            keyword = _keyword_candidates(analysis, by_key, {}, version, stats)
+            learnt = _model_candidates(analysis, model, by_key, {})
+            index = {(u.start, u.end): u.index for u in analysis.units}
+            for side, found in (("baseline", keyword), ("model", learnt),
+                                ("combined", keyword + learnt)):  # fmt: skip
+                sets: list[set[str]] = [set() for _ in analysis.units]
+                for c in merge_candidates(found):
+                    sets[index[(c.start, c.end)]].add(key_of[c.code_id])
+                predicted[side] += sets
         yield Progress(f + 1, folds, f"fold {f + 1} of {folds}")
     keys = [c.key for c in codes]
     yield {
         "unit": "sentence",
         "folds": folds,
-        "model": score_sets(model_pred, gold, keys),
-        "baseline": score_sets(baseline_pred, gold, keys),
+        "model": score_sets(predicted["model"], gold, keys),
+        "baseline": score_sets(predicted["baseline"], gold, keys),
+        "combined": score_sets(predicted["combined"], gold, keys),
     }
 
 
