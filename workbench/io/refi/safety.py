@@ -219,6 +219,19 @@ def _has_doctype(data: bytes) -> bool:
     return any(marker in head for marker in _DOCTYPE_MARKERS)
 
 
+def _refuse_dtd_or_empty(source: Path, where: str, data: bytes) -> None:
+    """Checked before and after decoding: a DTD may hide in UTF-16 or behind a wrong
+    encoding declaration."""
+    if _has_doctype(data):
+        raise UnsafeArchive(
+            source,
+            f"{where}XML declares a DTD (<!DOCTYPE>/<!ENTITY>), which QDA-XML never "
+            "needs; refusing to read it",
+        )
+    if not data.strip():
+        raise ImportFailed(source, f"{where}empty XML document")
+
+
 def _parser() -> etree.XMLParser:
     return etree.XMLParser(
         resolve_entities=False,
@@ -311,14 +324,7 @@ def parse_xml(
     to ``notes``.
     """
     where = f"{member}: " if member else ""
-    if _has_doctype(data):
-        raise UnsafeArchive(
-            source,
-            f"{where}XML declares a DTD (<!DOCTYPE>/<!ENTITY>), which QDA-XML never "
-            "needs; refusing to read it",
-        )
-    if not data.strip():
-        raise ImportFailed(source, f"{where}empty XML document")
+    _refuse_dtd_or_empty(source, where, data)
     try:
         data, note = prepare_xml(data)
     except UnicodeDecodeError as err:
@@ -327,14 +333,7 @@ def parse_xml(
         ) from None
     if note and notes is not None:
         notes.append(f"{member or source.name}: {note}")
-    if _has_doctype(data):
-        raise UnsafeArchive(
-            source,
-            f"{where}XML declares a DTD (<!DOCTYPE>/<!ENTITY>), which QDA-XML never "
-            "needs; refusing to read it",
-        )
-    if not data.strip():
-        raise ImportFailed(source, f"{where}empty XML document")
+    _refuse_dtd_or_empty(source, where, data)
     try:
         tree = etree.fromstring(data, _parser()).getroottree()
     except etree.XMLSyntaxError as err:
