@@ -159,8 +159,21 @@ def _evaluate(
             f"{m['precision']:.2f} {m['recall']:.2f} {m['f1']:.2f}      "
             f"{b['precision']:.2f} {b['recall']:.2f} {b['f1']:.2f}"
         )
-    typer.echo(f"{'micro-F1':<36}{model['micro_f1']:<20.3f}{base['micro_f1']:.3f}")
-    typer.echo(f"{'macro-F1':<36}{model['macro_f1']:<20.3f}{base['macro_f1']:.3f}")
+    typer.echo("")
+    typer.echo(f"{'':<20}{'micro P / R / F1':<24}{'macro P / R / F1':<24}predicted")
+    for name, r in (
+        ("model", model),
+        ("keywords", base),
+        ("keywords + model", result.get("combined")),
+    ):
+        if not r:
+            continue
+        typer.echo(
+            f"{name:<20}"
+            f"{r['micro_precision']:.3f} {r['micro_recall']:.3f} {r['micro_f1']:.3f}     "
+            f"{r['macro_precision']:.3f} {r['macro_recall']:.3f} {r['macro_f1']:.3f}     "
+            f"{r['predicted']:>6}"
+        )
 
 
 def _suggest(

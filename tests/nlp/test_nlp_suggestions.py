@@ -379,7 +379,11 @@ def test_cli_train_and_evaluate(trained_path: Path) -> None:
     table = runner.invoke(
         _cli(), ["-p", str(trained_path), "suggest", "--evaluate", "--folds", "2", "--coder", "ben"]
     )
-    assert table.exit_code == 0 and "micro-F1" in table.output
+    assert table.exit_code == 0 and "micro P / R / F1" in table.output
+    rows = {line.split("  ")[0]: line for line in table.output.splitlines()}
+    assert {"model", "keywords", "keywords + model"} <= set(rows)
+    f1 = float(rows["model"].split()[3])  # micro P, R, F1 after the name
+    assert f1 == pytest.approx(result["model"]["micro_f1"], abs=0.0005)  # same run, same folds
 
 
 def test_cli_errors_are_one_line(trained_path: Path) -> None:
