@@ -205,3 +205,33 @@ def test_passwords_are_never_printed(pg_server, pg_url: str) -> None:  # noqa: A
         cwd=REPO,
     )
     assert out.returncode == 0 and password not in out.stdout + out.stderr
+
+
+def test_two_coders_opening_a_new_server_project_at_once_both_succeed(pg_url: str) -> None:
+    """The first migration runs once: the other opener waits for it (advisory lock)."""
+    import threading
+
+    start = threading.Barrier(3)
+    errors: list[BaseException] = []
+    opened: list[object] = []
+
+    def open_it() -> None:
+        start.wait()
+        try:
+            wb = open_workbench(Settings(project=pg_url, coder=threading.current_thread().name))
+            opened.append(wb.store.info())
+            wb.close()
+        except BaseException as err:  # noqa: BLE001 - collected and asserted below
+            errors.append(err)
+
+    threads = [threading.Thread(target=open_it, name=f"coder{i}", daemon=True) for i in range(3)]
+    for t in threads:
+        t.start()
+    deadline = time.monotonic() + 30  # without the lock the openers can hang on each other
+    for t in threads:
+        t.join(timeout=max(0.1, deadline - time.monotonic()))
+    assert errors == [] and len(opened) == 3, (errors, len(opened))
+    wb = open_workbench(Settings(project=pg_url))
+    assert migrate.current_revision(wb.engine) == migrate.head_revision()
+    assert sorted(c.name for c in wb.store.coders()) == ["coder0", "coder1", "coder2"]
+    wb.close()

@@ -8,9 +8,12 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# PostgreSQL advisory lock key for migrations ("wbmg"); advisory locks are per database
+MIGRATION_LOCK = 0x77626D67
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
@@ -42,5 +45,9 @@ def upgrade(engine: Engine) -> None:
     """Upgrade the project's schema to head in one transaction."""
     cfg = alembic_config(engine)
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Coders opening a new server project at the same moment: one migrates, the
+            # others wait here and then find the schema at head (SQLite locks the file).
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")

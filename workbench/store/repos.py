@@ -97,12 +97,18 @@ class SqlProject:
             return row.value if row else None
 
     def set_meta(self, key: str, value: str) -> None:
-        with self.session() as s, s.begin():
-            row = s.get(MetaRow, key)
-            if row:
-                row.value = value
-            else:
-                s.add(MetaRow(key=key, value=value))
+        for attempt in (1, 2):
+            try:
+                with self.session() as s, s.begin():
+                    row = s.get(MetaRow, key)
+                    if row:
+                        row.value = value
+                    else:
+                        s.add(MetaRow(key=key, value=value))
+                return
+            except IntegrityError:  # another process inserted the key first: update it
+                if attempt == 2:
+                    raise
 
     # -- info -------------------------------------------------------------
     def info(self) -> ProjectInfo:
