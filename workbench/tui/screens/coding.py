@@ -263,7 +263,7 @@ class CodingScreen(WorkbenchScreen[None]):
     def project_changed(self, change: Change) -> None:
         if self.document is None:
             return
-        if change.what in ("undo", "redo"):  # "coded X" would describe what was just undone
+        if change.what in ("undo", "redo", "coder", "blind"):  # "coded X" would be stale
             self._status = ""
         if change.is_narrow:
             self._show_codings_changed(change)

@@ -461,6 +461,8 @@ class CodebookTree(Tree[Code]):
             )
             if kids:
                 message += f"\nIts {_n(kids, 'sub-code')} move under '{into.name}'."
+            if self._wb_app.blind:  # the counts above are everyone's, not what the tree shows
+                message += "\nBlind mode is on: this moves every coder's codings of the code."
             message += f"\n'{code.name}' is then deleted. ctrl+z undoes the merge."
 
             def confirmed(ok: bool | None) -> None:
