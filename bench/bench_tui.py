@@ -132,12 +132,18 @@ async def drive(
             # view refreshes; one sample is too noisy on a shared machine, so the median
             codes = store.codes()
             walls, cpus = [], []
-            for i in range(APPLIES):
+            for _ in range(APPLIES):
                 await pilot.press("down", "down", "down", "s")
                 await pilot.pause()
                 before = len(store.codings(document_id=doc.id))
+                span = screen.transcript.selection_for_coding()
+                assert span is not None
+                # a code this sentence does not carry yet (a second run on the same project)
+                taken = {c.code_id for c in screen.transcript.visible_codings
+                         if (c.start, c.end) == span}  # fmt: skip
+                code = next(c for c in reversed(codes) if c.id not in taken)
                 t0, c0 = time.perf_counter(), time.process_time()
-                coding = screen.apply_code(codes[-1 - i % len(codes)].id)
+                coding = screen.apply_code(code.id)
                 await pilot.pause()
                 await app.workers.wait_for_complete()
                 await pilot.pause()
