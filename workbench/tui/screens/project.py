@@ -203,8 +203,11 @@ class ProjectScreen(WorkbenchScreen[None]):
             width=width("Words", [f"{d.words:,}" for d in docs]),
         )
         for coder in ov.coders:
-            label = f"{coder.name[:12]} %"
-            table.add_column(Text(label, justify="right"), key=f"c{coder.id}", width=len(label))
+            # the cells say "27%": the header is the coder's name, so more coders fit
+            label = coder.name if len(coder.name) <= 10 else coder.name[:9] + "…"
+            table.add_column(
+                Text(label, justify="right"), key=f"c{coder.id}", width=max(len(label), 4)
+            )
         cursor = 0
         for i, row in enumerate(ov.rows):
             doc = row.document
