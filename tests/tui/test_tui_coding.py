@@ -511,6 +511,15 @@ async def test_picker_puts_create_after_strong_matches_and_drops_far_ones(
         ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
         assert ids[:2] == [str(code_id(app, "format")), NEW]
         assert len(ids) < len(codes) + 1  # not every code: the far matches are dropped
+        # a new name that shares only filler words or one keyword with a code: create first
+        for name in ("Cats and dogs", "Script doctor", "Not the end"):
+            box = picker.query_one(Input)
+            box.value = name
+            await pilot.pause()
+            first = options.get_option_at_index(0).id
+            assert first == NEW, (name, options.get_option_at_index(0).prompt)
+        picker.query_one(Input).value = "meeting form"
+        await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
         assert picked == [Pick(code_id=code_id(app, "format"))]

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rapidfuzz import fuzz
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -75,6 +76,30 @@ class _ListModal:
     def action_list_move(self, action: str) -> None:
         option_list = self.query_one(OptionList)  # type: ignore[attr-defined]
         getattr(option_list, f"action_{action}")()
+
+
+# Words that say nothing about which code is meant ("Cats and dogs" is not "Gossip and…").
+_FILLER = frozenset(
+    "a an and are as at be but by for from had has have i in is it its me my no not of on "
+    "or our so that the their them they this to was we were with you your".split()
+)
+_WORD = re.compile(r"[^\W_]+")
+
+
+def covers(query: str, code: Code) -> bool:
+    """Every telling word of ``query`` starts a word of the code's name, path or keywords
+    (allowing a typo in words of four letters or more): what makes a match strong enough
+    to list above "create a new code"."""
+    words = [w for w in _WORD.findall(query.lower()) if w not in _FILLER]
+    if not words:
+        words = _WORD.findall(query.lower())
+    vocab = set(_WORD.findall(code.path.lower()))
+    for keyword in code.keywords:
+        vocab.update(_WORD.findall(keyword.lower()))
+    return all(
+        any(v.startswith(w) or (len(w) >= 4 and fuzz.ratio(w, v[: len(w)]) >= 80) for v in vocab)
+        for w in words
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +205,11 @@ class CodePicker(_ListModal, ModalScreen[Pick | None]):
         if query and not any(c.name.lower() == query.lower() for c in self.codes):
             # after the strong matches, before the weak ones: a new name that matches
             # nothing well is one Enter away, and never hidden below the list
-            strong = sum(1 for _c, sc in ranked if sc >= STRONG)
+            strong = 0
+            for code, score in ranked:
+                if score < STRONG or not covers(query, code):
+                    break
+                strong += 1
             create = Option(Text(f"+ Create new code '{query}'", "bold"), id=NEW)
             options.insert(strong, create)
         option_list = self.options
