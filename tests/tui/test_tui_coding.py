@@ -419,7 +419,7 @@ async def test_narrow_terminal_folds_panels_and_f_keys_toggle_them(app: Workbenc
 
 
 async def test_browsing_the_codebook_widens_it_without_rewrapping_the_transcript(
-    app: WorkbenchApp,
+    app: WorkbenchApp, coding_path: Path
 ) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_doc(app, pilot)
@@ -441,6 +441,17 @@ async def test_browsing_the_codebook_widens_it_without_rewrapping_the_transcript
         await pilot.pause()
         assert screen.transcript.has_focus
         assert left.size.width == 30 and right.display
+        await pilot.press("tab")  # the documents list: the first Tab shows its effect too
+        await pilot.pause()
+        assert screen.query_one("#coding-documents").has_focus and left.size.width == 60
+    narrow = create_app(Settings(project=str(coding_path), coder="anna"))
+    async with narrow.run_test(size=(80, 24)) as pilot:  # panels folded: F3, then Tab in
+        screen = await open_doc(narrow, pilot)
+        left = screen.query_one("#coding-left")
+        await pilot.press("f3")
+        screen.codebook.focus()
+        await pilot.pause()
+        assert left.size.width == 46 and screen.transcript.size.width > 20
 
 
 async def test_big_transcript_stays_fast(app: WorkbenchApp) -> None:

@@ -323,9 +323,12 @@ class CodingScreen(WorkbenchScreen[None]):
         if wide != self._wide:
             self._wide = wide
             self._panels = {"left": None, "right": None}
-        # browsing the codebook widens the left column into the right one's place
-        browse = self._browsing and self._panel_shown("left") and self._panel_shown("right")
+        # working in the left column (Tab) widens it: into the right column's place when
+        # that is shown (the transcript keeps its width), otherwise over some transcript
+        in_left = self._browsing and self._panel_shown("left")
+        browse = in_left and self._panel_shown("right")
         self.query_one("#coding-left").set_class(browse, "-browse")
+        self.query_one("#coding-left").set_class(in_left and not browse, "-browse-narrow")
         if browse:
             self.query_one("#coding-left-definition", DefinitionPanel).show(self._definition_code)
         for side in ("left", "right"):
@@ -345,7 +348,8 @@ class CodingScreen(WorkbenchScreen[None]):
     @on(events.DescendantFocus)
     @on(events.DescendantBlur)
     def _focus_moved(self) -> None:
-        browsing = self.focused is self.query_one(CodebookTree)
+        left = self.query_one("#coding-left")
+        browsing = self.focused is not None and left in self.focused.ancestors
         if browsing != self._browsing:
             self._browsing = browsing
             self._layout_panels(self.app.size.width)
