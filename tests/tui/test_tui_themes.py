@@ -336,7 +336,11 @@ async def test_export_from_the_screen_writes_an_owner_only_file(
         await pilot.pause()
         assert isinstance(app.screen, ExportScreen)
         assert "coder anna" in on_screen(app.screen.query_one("#export-filters"))
-        await pilot.press("down", "enter")  # kind: quotes (csv is its first format)
+        await pilot.press("down")  # the arrow chooses: quotes (csv is its first format)
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ExportScreen)
+        assert (dialog.kind, dialog.format) == ("quotes", "csv")
         await pilot.press("tab", "tab")  # format, then the file box
         await pilot.press("ctrl+u")
         type_burst(app, "out/anna-quotes.csv")

@@ -76,6 +76,19 @@ def display_path(path: Path) -> str:
     return text
 
 
+class ChoiceSet(RadioSet):
+    """Radio buttons where the arrow keys choose, as in most dialogs (Textual's RadioSet
+    only moves a highlight, so ctrl+s exported the old choice)."""
+
+    def action_next_button(self) -> None:
+        super().action_next_button()
+        self.action_toggle_button()
+
+    def action_previous_button(self) -> None:
+        super().action_previous_button()
+        self.action_toggle_button()
+
+
 class ExportScreen(ModalScreen[ExportRequest | None]):
     """Choose what to export, the format and the file; Enter exports, Escape cancels."""
 
@@ -111,7 +124,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
             with Horizontal(id="export-choices"):
                 with Vertical(id="export-kind-box"):
                     yield Label("What", classes="export-label")
-                    with RadioSet(id="export-kind", compact=True):
+                    with ChoiceSet(id="export-kind", compact=True):
                         for name, (help_text, _formats) in KINDS.items():
                             yield RadioButton(
                                 Text.assemble(f"{name:<13}", (help_text, "dim")),
@@ -148,7 +161,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         buttons = [
             RadioButton(fmt, value=fmt == self.format, name=fmt, compact=True) for fmt in formats
         ]
-        await box.mount(RadioSet(*buttons, id="export-format", compact=True))
+        await box.mount(ChoiceSet(*buttons, id="export-format", compact=True))
 
     def _fill_path(self) -> None:
         """Put the default path in the box, or swap the suffix of the user's own path."""
