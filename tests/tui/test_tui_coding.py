@@ -554,3 +554,31 @@ async def test_go_to_code_from_the_palette_keeps_the_transcript_and_n_follows_it
         await pilot.pause()
         assert type(app.screen).__name__ == "CodeChooserScreen"
         assert "Merge which code?" in str(app.screen.query_one("Vertical").border_title)
+
+
+async def test_ctrl_f_on_the_project_screen_opens_the_document_at_the_hit(
+    app: WorkbenchApp,
+) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press(*"whole world")  # typed into the search box, not project keys
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")
+        for _ in range(20):
+            await pilot.pause()
+            if isinstance(app.screen, CodingScreen):
+                break
+        screen = app.screen
+        assert isinstance(screen, CodingScreen)
+        assert screen.document_id == doc_id(app, "P03")
+        view = screen.transcript
+        at = view.text.index("whole world")
+        await pilot.pause()
+        assert view.hits and view.hits[0] == (at, at + len("whole world"))
+        assert view.cursor == at and view.has_focus

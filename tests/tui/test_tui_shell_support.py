@@ -106,9 +106,10 @@ def build_project(path: Path, *, coders: bool = True, label: str = "Small study"
 class StubCodingScreen(Screen[None]):
     """Stands in for the coding screen (tested on its own) to see what was opened."""
 
-    def __init__(self, document_id: int) -> None:
+    def __init__(self, document_id: int, **where: object) -> None:
         super().__init__()
         self.document_id = document_id
+        self.where = where  # offset / hit, as the real screen takes them
 
 
 def make_app(path: Path, coder: str | None = "anna") -> WorkbenchApp:

@@ -24,6 +24,7 @@ from workbench.tui.queries import ProjectStats
 
 if TYPE_CHECKING:
     from workbench.tui.screens.project import ProjectScreen
+    from workbench.tui.widgets.picker import SearchHit
 
 
 class WorkbenchApp(App[None]):
@@ -213,15 +214,31 @@ class WorkbenchApp(App[None]):
         if not isinstance(self.screen, ReconcileScreen):
             self.push_screen(ReconcileScreen(coders[0], coders[1]))
 
-    def open_document(self, document_id: int) -> None:
-        """Open a document on the coding screen, from anywhere (command palette)."""
+    def open_document(self, document_id: int, hit: SearchHit | None = None) -> None:
+        """Open a document on the coding screen, from anywhere (command palette), at a
+        project-search ``hit`` if given."""
         from workbench.tui.screens.coding import CodingScreen
 
         project = self._project_screen()
         if project is not None:
             while self.screen is not project and len(self.screen_stack) > 1:
                 self.pop_screen()
-        self.push_screen(CodingScreen(document_id))
+        self.push_screen(CodingScreen(document_id, offset=hit.start if hit else None, hit=hit))
+
+    def action_project_search(self) -> None:
+        """Find text in every document; Enter opens the document at the hit."""
+        from workbench.tui.screens.coding import CodingScreen
+        from workbench.tui.widgets.picker import ProjectSearch
+
+        if isinstance(self.screen, CodingScreen):
+            self.screen.action_project_search()
+            return
+
+        def found(hit: SearchHit | None) -> None:
+            if hit is not None:
+                self.open_document(hit.document_id, hit)
+
+        self.push_screen(ProjectSearch(""), found)
 
     def show_code(self, code_id: int) -> None:
         """Put the cursor on a code in the codebook tree of the current screen."""

@@ -78,6 +78,7 @@ class WorkbenchCommands(Provider):
         extras = (
             ("Toggle blind mode (hide other coders' codings)", "toggle_blind"),
             ("Import files", "import_files"),
+            ("Search the project: text in every document", "project_search"),
             ("Switch coder", "switch_coder"),
             ("Agreement report: inter-coder agreement per code", "agreement_report"),
             ("Themes: theme summary, quotes and exports", "themes"),

@@ -110,11 +110,14 @@ class CodingScreen(WorkbenchScreen[None]):
         _key("q", "back", "Back to the project", "back", show=False),
     ]  # fmt: skip
 
-    def __init__(self, document_id: int, *, offset: int | None = None) -> None:
+    def __init__(
+        self, document_id: int, *, offset: int | None = None, hit: SearchHit | None = None
+    ) -> None:
         super().__init__()
         self.document_id = document_id
         self.document: Document | None = None
         self._initial_offset = offset
+        self._initial_hit = hit  # opened from a project search: show its matches
         self.codes: list[Code] = []
         self._code_by_id: dict[int, Code] = {}
         self.documents: list[Document] = []
@@ -168,6 +171,8 @@ class CodingScreen(WorkbenchScreen[None]):
             self.call_after_refresh(self.action_back)
             return
         self._layout_panels(self.app.size.width)
+        if self._initial_hit is not None:
+            self.call_after_refresh(self.show_hit, self._initial_hit)
         # The loaded transcript, layout and codings live as long as the screen; moving
         # them out of the cyclic collector's reach keeps full collections (measured at
         # ~140 ms on a 20,000-word transcript, bench/bench_tui.py) off the keystroke path.
@@ -749,18 +754,21 @@ class CodingScreen(WorkbenchScreen[None]):
         query = self.query_one(FindInput).value
 
         def found(hit: SearchHit | None) -> None:
-            if hit is None:
-                return
-            if hit.document_id != self.document_id and not self._open(hit.document_id, hit.start):
-                return
-            self.query_one(FindInput).value = hit.query
-            self.search_document(hit.query)
-            self.transcript.move_cursor(hit.start, scroll=False)
-            self.transcript.scroll_to_offset(hit.start, center=True)
-            self._step_hit(1)
-            self.transcript.focus()
+            if hit is not None:
+                self.show_hit(hit)
 
         self.app.push_screen(ProjectSearch(query), found)
+
+    def show_hit(self, hit: SearchHit) -> None:
+        """Open the hit's document at the hit, with the search's matches highlighted."""
+        if hit.document_id != self.document_id and not self._open(hit.document_id, hit.start):
+            return
+        self.query_one(FindInput).value = hit.query
+        self.search_document(hit.query)
+        self.transcript.move_cursor(hit.start, scroll=False)
+        self.transcript.scroll_to_offset(hit.start, center=True)
+        self._step_hit(1)
+        self.transcript.focus()
 
     def open_at(self, document_id: int, offset: int) -> None:
         """Show ``document_id`` with the cursor at ``offset``."""

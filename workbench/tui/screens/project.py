@@ -132,6 +132,14 @@ class ProjectScreen(WorkbenchScreen[None]):
             tooltip="Blind mode: hide other coders' codings and counts",
             id="project.blind",
         ),
+        Binding(
+            "ctrl+f",
+            "app.project_search",
+            "Search",
+            show=False,
+            tooltip="Search the project: text in every document",
+            id="project.search-project",
+        ),
         Binding("escape", "cancel_import", "Cancel import", id="project.cancel-import"),
     ]
 
