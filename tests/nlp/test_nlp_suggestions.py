@@ -485,7 +485,12 @@ async def test_escape_cancels_training_in_the_panel(
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, SuggestionsScreen)
-        await pilot.press("T", "escape")
+        await app.workers.wait_for_complete()  # nothing was pending: it generated on opening
+        await pilot.pause()
+        assert screen.items and screen.busy == ""
+        await pilot.press("T")
+        assert screen.busy == "train"
+        await pilot.press("escape")
         assert screen.busy == ""
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -378,8 +378,10 @@ class CodingScreen(WorkbenchScreen[None]):
         parts = [self._status]
         if view.hits:
             query = self.query_one(FindInput).value.strip()
-            n = "-" if view.current_hit is None else str(view.current_hit + 1)
-            parts.append(f"“{query}” {n}/{len(view.hits)}")
+            if view.current_hit is None:
+                parts.append(f"“{query}” {len(view.hits)} hit{'s' if len(view.hits) != 1 else ''}")
+            else:
+                parts.append(f"“{query}” {view.current_hit + 1}/{len(view.hits)}")
         if not self._panel_shown("right") and not self._status:
             parts.append(here_summary(view.codings_at(view.point), self._code_by_id))
         sel = view.selection
@@ -730,7 +732,7 @@ class CodingScreen(WorkbenchScreen[None]):
         elif not hits:
             label.update("no hits")
         else:
-            label.update(f"{(cur or 0) + 1 if cur is not None else '-'}/{len(hits)}")
+            label.update(f"{cur + 1}/{len(hits)}" if cur is not None else f"{len(hits)} hits")
 
     def _step_hit(self, step: int) -> None:
         if self.transcript.goto_hit(step) is None:

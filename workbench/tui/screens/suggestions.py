@@ -112,6 +112,8 @@ class SuggestionsScreen(WorkbenchScreen[None]):
         self._text = store.text(self.document_id)
         self.reload()
         self.query_one(OptionList).focus()
+        if not self.items and self.wb_app.wb.coder is not None:
+            self.action_generate()  # nothing pending: don't make the user press g again
 
     # -- data -----------------------------------------------------------------------------
     def _coder_id(self) -> int | None:
@@ -137,7 +139,9 @@ class SuggestionsScreen(WorkbenchScreen[None]):
         code = self._codes.get(s.code_id)
         line = Text(no_wrap=True, overflow="ellipsis")
         line.append_text(swatch(code, s.code_id))
-        line.append(f"{(code.name if code else '?')[:28]:<28} ", style="bold")
+        name = code.name if code else "?"
+        name = name if len(name) <= 28 else name[:27] + "…"
+        line.append(f"{name:<28} ", style="bold")
         line.append(f"{s.source:<8}{s.score:4.2f}  ", style="dim")
         line.append(_excerpt(self._text[s.start : s.end], self._excerpt_width()))
         return Option(line, id=str(s.id))
