@@ -52,6 +52,12 @@ async def test_walk_and_decide(sample_path: Path) -> None:
         text, _ = reconcile.passage_text(app.wb.store, third)
         words = text.split()[:4]
         box = app.screen.query_one("#reconcile-edit-text")
+        box.value = "words that are not in the passage at all"
+        await pilot.press("enter")  # refused, and the dialog stays open with the edit
+        await pilot.pause()
+        assert isinstance(app.screen, EditSpanScreen)
+        assert box.value == "words that are not in the passage at all"
+        assert str(app.screen.query_one("#reconcile-edit-problem").content)
         box.value = " ".join(words)
         await pilot.press("enter")
         await pilot.pause()

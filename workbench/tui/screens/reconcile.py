@@ -11,6 +11,7 @@ through ``workbench.workflows.reconcile`` (one audit entry each).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -85,9 +86,10 @@ class EditSpanScreen(ModalScreen[str | None]):
         Binding("escape", "cancel", "Cancel", id="reconcile-edit.cancel"),
     ]
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, check: Callable[[str], str | None] | None = None) -> None:
         super().__init__(classes="wb-modal")
         self.text = text
+        self.check = check  # the problem with an edited text, or None if it can be kept
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="wb-dialog wide", id="reconcile-edit") as dialog:
@@ -96,12 +98,17 @@ class EditSpanScreen(ModalScreen[str | None]):
             yield Static(
                 "Trim the text to what the consensus should code, then Enter", classes="hint"
             )
+            yield Static("", id="reconcile-edit-problem", classes="hint")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
+        problem = self.check(event.value) if self.check and event.value.strip() else None
+        if problem:  # stay open with the edit, so it can be corrected
+            self.query_one("#reconcile-edit-problem", Static).update(Text(problem, "red"))
+            return
         self.dismiss(event.value if event.value.strip() else None)
 
     def action_cancel(self) -> None:
@@ -321,7 +328,14 @@ class ReconcileScreen(WorkbenchScreen[None]):
                 return
             self._decide("edit", span=span)
 
-        self.app.push_screen(EditSpanScreen(text), done)
+        def problem(quote: str) -> str | None:
+            try:
+                reconcile.span_for_quote(self.wb_app.wb.store, p, quote)
+            except WorkbenchError as err:
+                return str(err)
+            return None
+
+        self.app.push_screen(EditSpanScreen(text, problem), done)
 
     def action_undo(self) -> None:
         p = self.current
