@@ -582,3 +582,18 @@ async def test_ctrl_f_on_the_project_screen_opens_the_document_at_the_hit(
         await pilot.pause()
         assert view.hits and view.hits[0] == (at, at + len("whole world"))
         assert view.cursor == at and view.has_focus
+
+
+async def test_n_goes_on_to_the_next_document_with_the_code(app: WorkbenchApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_doc(app, pilot, "P03")
+        sponsor = code_id(app, "sponsor")
+        assert not any(c.code_id == sponsor for c in screen.transcript.visible_codings)
+        app.show_code(sponsor)
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert screen.document_id == doc_id(app, "P01")
+        view = screen.transcript
+        assert view.cursor == view.text.index("My sponsor.")
+        assert sponsor in {c.code_id for c in view.codings_at(view.cursor)}

@@ -663,7 +663,7 @@ class CodingScreen(WorkbenchScreen[None]):
         name = self._code_by_id[code_id].name if code_id in self._code_by_id else "?"
         starts = sorted({c.start for c in view.visible_codings if c.code_id == code_id})
         if not starts:
-            self.notify(f"No codings of '{name}' in this document", timeout=3)
+            self._next_document_with(code_id, name, step)
             return
         cur = view.cursor
         after = [s for s in starts if s > cur] if step > 0 else [s for s in starts if s < cur]
@@ -687,6 +687,38 @@ class CodingScreen(WorkbenchScreen[None]):
         self.transcript.focus()
         n = sum(1 for c in self.transcript.visible_codings if c.code_id == code_id)
         self._set_status(f"{code.name}: {n} here · n / N next / previous")
+
+    def _next_document_with(self, code_id: int, name: str, step: int) -> None:
+        """``n`` / ``N`` with no coding of the code here: open the next (or previous)
+        document that has one, at its first (or last) coding."""
+        me = self._me()
+        coders = [me] if self.wb_app.blind and me is not None else None
+        found = self.wb_app.wb.store.codings(coder_ids=coders, code_ids=[code_id])
+        by_doc: dict[int, list[int]] = {}
+        for c in found:
+            by_doc.setdefault(c.document_id, []).append(c.start)
+        order = [d.id for d in self.documents]
+        if not by_doc or self.document_id not in order:
+            self.notify(f"No codings of '{name}' in the project", timeout=3)
+            return
+        here = order.index(self.document_id)
+        ring = (
+            order[here + 1 :] + order[:here]
+            if step > 0
+            else order[:here][::-1] + order[here + 1 :][::-1]
+        )
+        target = next((d for d in ring if d in by_doc), None)
+        if target is None:
+            self.notify(f"No codings of '{name}' in the project", timeout=3)
+            return
+        offset = min(by_doc[target]) if step > 0 else max(by_doc[target])
+        if self._open(target, offset):
+            self.focus_code_id = code_id
+            self.transcript.move_cursor(offset, scroll=False)
+            self.transcript.scroll_to_offset(offset, center=True)
+            self._update_here()
+            doc = self.document.name if self.document else "?"
+            self._set_status(f"{name}: none in the last document, on to {doc}")
 
     # -- search -----------------------------------------------------------------------------------
     @property
