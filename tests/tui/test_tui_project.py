@@ -381,3 +381,16 @@ async def test_an_empty_project_says_how_to_start(project_path: Path) -> None:
         await pilot.press("a", *"Fear", "enter")  # nothing highlighted: a top-level code
         await pilot.pause()
         assert [(c.name, c.parent_id) for c in app.wb.store.codes()] == [("Fear", None)]
+
+
+async def test_home_and_end_move_the_row_cursor(project: Path) -> None:
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one(DocumentTable)
+        table.focus()
+        assert table.row_count >= 2
+        await pilot.press("end")
+        assert table.cursor_row == table.row_count - 1
+        await pilot.press("home")
+        assert table.cursor_row == 0

@@ -32,6 +32,7 @@ from workbench.tui.screens.import_files import (
     ImportScreen,
 )
 from workbench.tui.widgets.codebook_tree import CodebookTree
+from workbench.tui.widgets.row_keys import RowHomeEnd
 
 if TYPE_CHECKING:
     pass
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 NARROW = 100  # below this many columns the panes stack
 
 
-class DocumentTable(DataTable[Text]):
+class DocumentTable(RowHomeEnd, DataTable[Text]):
     """The project's documents, one row each; Enter opens the highlighted one."""
 
     async def on_key(self, event: events.Key) -> None:

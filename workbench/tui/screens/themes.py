@@ -47,6 +47,7 @@ from workbench.core.summary import (
 )
 from workbench.tui.screens.base import WorkbenchScreen
 from workbench.tui.widgets.codebook_tree import swatch_style
+from workbench.tui.widgets.row_keys import RowHomeEnd
 
 if TYPE_CHECKING:
     from workbench.tui.screens.export_dialog import ExportRequest
@@ -184,7 +185,7 @@ class Loaded:
 # -- widgets -------------------------------------------------------------------------------
 
 
-class ThemeTable(DataTable[Text]):
+class ThemeTable(RowHomeEnd, DataTable[Text]):
     """Themes, subthemes and codes with counts and a bar each; fills its width."""
 
     HELP_GROUP = "Theme list"
