@@ -452,6 +452,15 @@ async def test_browsing_the_codebook_widens_it_without_rewrapping_the_transcript
         screen.codebook.focus()
         await pilot.pause()
         assert left.size.width == 46 and screen.transcript.size.width > 20
+        await pilot.press("f3")  # folded again
+        await pilot.pause()
+        assert not left.display and screen.transcript.has_focus
+        await pilot.press("tab")  # Tab unfolds the panel into the documents list...
+        await pilot.pause()
+        assert left.display and screen.query_one("#coding-documents").has_focus
+        await pilot.press("tab", "tab")  # ...codebook, then back to the transcript
+        await pilot.pause()
+        assert screen.transcript.has_focus and not left.display  # folded away again
 
 
 async def test_big_transcript_stays_fast(app: WorkbenchApp) -> None:

@@ -105,6 +105,8 @@ class CodingScreen(WorkbenchScreen[None]):
         _key("b", "blind", "Blind", "blind"),
         _key("g", "suggestions", "Suggestions", "suggestions", show=False),
         _key("f3", "toggle_panel('left')", "Documents panel", "toggle-left", show=False),
+        _key("tab", "next_panel", "Next panel (opens the folded documents panel)", "next-panel",
+             show=False),
         _key("f4", "toggle_panel('right')", "Here panel", "toggle-right", show=False),
         _key("escape", "escape", "Clear search / selection, back", "escape", show=False),
         _key("q", "back", "Back to the project", "back", show=False),
@@ -128,7 +130,8 @@ class CodingScreen(WorkbenchScreen[None]):
         self._counts: dict[int, int] = {}
         self._panels: dict[str, bool | None] = {"left": None, "right": None}
         self._wide: bool | None = None
-        self._browsing = False  # the codebook tree has focus
+        self._browsing = False  # the left column (documents, codebook) has focus
+        self._unfolded_by_tab = False
         self._definition_code: Code | None = None
         self._status = ""
 
@@ -357,11 +360,24 @@ class CodingScreen(WorkbenchScreen[None]):
         browsing = self.focused is not None and left in self.focused.ancestors
         if browsing != self._browsing:
             self._browsing = browsing
+            if not browsing and self._unfolded_by_tab:
+                self._unfolded_by_tab = False
+                self._panels["left"] = None  # back to this width's default (folded)
             self._layout_panels(self.app.size.width)
 
     def _panel_shown(self, side: str) -> bool:
         chosen = self._panels.get(side)
         return bool(self._wide) if chosen is None else chosen
+
+    def action_next_panel(self) -> None:
+        """Tab: the next panel; with the side panels folded away (narrow terminals) it
+        unfolds the documents and codebook panel instead of doing nothing."""
+        if not self._panel_shown("left") and self.transcript.has_focus:
+            self.action_toggle_panel("left")
+            self._unfolded_by_tab = True  # folds again when the focus leaves it
+            self.query_one("#coding-documents").focus()
+        else:
+            self.focus_next()
 
     def action_toggle_panel(self, side: str) -> None:
         self._panels[side] = not self._panel_shown(side)
