@@ -429,6 +429,8 @@ async def test_browsing_the_codebook_widens_it_without_rewrapping_the_transcript
         assert left.size.width == 30 and right.display
         screen.codebook.focus()
         await pilot.pause()
+        entered = screen.query_one("#coding-left-definition")
+        assert entered.code == screen.codebook.highlighted_code is not None  # type: ignore[attr-defined]
         await pilot.press("down", "down")
         await pilot.pause()
         assert left.size.width == 60 and not right.display
@@ -606,3 +608,17 @@ async def test_n_goes_on_to_the_next_document_with_the_code(app: WorkbenchApp) -
         view = screen.transcript
         assert view.cursor == view.text.index("My sponsor.")
         assert sponsor in {c.code_id for c in view.codings_at(view.cursor)}
+        assert "on to P01" in str(view.border_subtitle)  # the status survives the move
+        await pilot.press("n")  # P01's only sponsor coding: past it, on to the next document
+        await pilot.pause()  # none elsewhere: it stays and wraps, and says so
+        assert screen.document_id == doc_id(app, "P01") and "(wrapped)" in str(view.border_subtitle)
+        fmt = code_id(app, "format")
+        p03 = app.wb.store.text(doc_id(app, "P03"))
+        at = p03.index("recording")
+        app.wb.store.add_coding(doc_id(app, "P03"), fmt, app.wb.store.coder("anna").id, at, at + 9)
+        app.show_code(fmt)
+        starts = sorted({c.start for c in view.visible_codings if c.code_id == fmt})
+        view.move_cursor(starts[-1])
+        await pilot.press("n")  # past the last format coding in P01: on to P03
+        await pilot.pause()
+        assert screen.document_id == doc_id(app, "P03") and view.cursor == at

@@ -14,7 +14,7 @@ from textual import events
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import Input, LoadingIndicator
+from textual.widgets import Input, LoadingIndicator, RadioButton
 
 from workbench.core.errors import WorkbenchError
 from workbench.core.settings import Settings
@@ -341,6 +341,8 @@ async def test_export_from_the_screen_writes_an_owner_only_file(
         dialog = app.screen
         assert isinstance(dialog, ExportScreen)
         assert (dialog.kind, dialog.format) == ("quotes", "csv")
+        lit = [b.name for b in dialog.query(RadioButton) if b.value]
+        assert lit == ["quotes", "csv"]  # one dot per set, on what will be exported
         await pilot.press("tab", "tab")  # format, then the file box
         await pilot.press("ctrl+u")
         type_burst(app, "out/anna-quotes.csv")

@@ -132,6 +132,7 @@ class CodingScreen(WorkbenchScreen[None]):
         self._wide: bool | None = None
         self._browsing = False  # the left column (documents, codebook) has focus
         self._unfolded_by_tab = False
+        self._status_at = -1  # where the cursor was when the status was set
         self._definition_code: Code | None = None
         self._status = ""
 
@@ -364,6 +365,9 @@ class CodingScreen(WorkbenchScreen[None]):
                 self._unfolded_by_tab = False
                 self._panels["left"] = None  # back to this width's default (folded)
             self._layout_panels(self.app.size.width)
+        tree = self.codebook
+        if self.focused is tree and tree.highlighted_code is not None:
+            self._show_definition(tree.highlighted_code)  # entering the tree: its code
 
     def _panel_shown(self, side: str) -> bool:
         chosen = self._panels.get(side)
@@ -387,6 +391,7 @@ class CodingScreen(WorkbenchScreen[None]):
 
     def _set_status(self, text: str) -> None:
         self._status = text
+        self._status_at = self.transcript.cursor
         self._show_subtitle()
 
     def _show_subtitle(self) -> None:
@@ -420,7 +425,8 @@ class CodingScreen(WorkbenchScreen[None]):
 
     @on(TranscriptView.CursorMoved)
     def _cursor_moved(self) -> None:
-        self._status = ""
+        if self.transcript.cursor != self._status_at:  # a status set at this spot stays
+            self._status = ""
         self._update_here()
 
     @on(CodebookTree.Highlighted)
@@ -683,6 +689,8 @@ class CodingScreen(WorkbenchScreen[None]):
             return
         cur = view.cursor
         after = [s for s in starts if s > cur] if step > 0 else [s for s in starts if s < cur]
+        if not after and self._next_document_with(code_id, name, step, quiet=True):
+            return  # past the last one here: on to the next document that has the code
         wrapped = not after
         target = (after[0] if step > 0 else after[-1]) if after else starts[0 if step > 0 else -1]
         view.move_cursor(target)
@@ -704,9 +712,10 @@ class CodingScreen(WorkbenchScreen[None]):
         n = sum(1 for c in self.transcript.visible_codings if c.code_id == code_id)
         self._set_status(f"{code.name}: {n} here · n / N next / previous")
 
-    def _next_document_with(self, code_id: int, name: str, step: int) -> None:
-        """``n`` / ``N`` with no coding of the code here: open the next (or previous)
-        document that has one, at its first (or last) coding."""
+    def _next_document_with(self, code_id: int, name: str, step: int, quiet: bool = False) -> bool:
+        """``n`` / ``N`` past the last coding of the code here (or with none here): open the
+        next (or previous) document that has one, at its first (or last) coding. False if
+        no other document has one (``quiet``: without saying so)."""
         me = self._me()
         coders = [me] if self.wb_app.blind and me is not None else None
         found = self.wb_app.wb.store.codings(coder_ids=coders, code_ids=[code_id])
@@ -715,8 +724,9 @@ class CodingScreen(WorkbenchScreen[None]):
             by_doc.setdefault(c.document_id, []).append(c.start)
         order = [d.id for d in self.documents]
         if not by_doc or self.document_id not in order:
-            self.notify(f"No codings of '{name}' in the project", timeout=3)
-            return
+            if not quiet:
+                self.notify(f"No codings of '{name}' in the project", timeout=3)
+            return False
         here = order.index(self.document_id)
         ring = (
             order[here + 1 :] + order[:here]
@@ -725,16 +735,20 @@ class CodingScreen(WorkbenchScreen[None]):
         )
         target = next((d for d in ring if d in by_doc), None)
         if target is None:
-            self.notify(f"No codings of '{name}' in the project", timeout=3)
-            return
+            if not quiet:
+                self.notify(f"No codings of '{name}' in the project", timeout=3)
+            return False
         offset = min(by_doc[target]) if step > 0 else max(by_doc[target])
-        if self._open(target, offset):
-            self.focus_code_id = code_id
-            self.transcript.move_cursor(offset, scroll=False)
-            self.transcript.scroll_to_offset(offset, center=True)
-            self._update_here()
-            doc = self.document.name if self.document else "?"
-            self._set_status(f"{name}: none in the last document, on to {doc}")
+        if not self._open(target, offset):
+            return False
+        self.focus_code_id = code_id
+        self.transcript.move_cursor(offset, scroll=False)
+        self.transcript.scroll_to_offset(offset, center=True)
+        self._update_here()
+        n = len(by_doc[target])
+        doc = self.document.name if self.document else "?"
+        self._set_status(f"{name}: on to {doc} ({n} there)")
+        return True
 
     # -- search -----------------------------------------------------------------------------------
     @property

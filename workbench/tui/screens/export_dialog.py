@@ -80,13 +80,18 @@ class ChoiceSet(RadioSet):
     """Radio buttons where the arrow keys choose, as in most dialogs (Textual's RadioSet
     only moves a highlight, so ctrl+s exported the old choice)."""
 
-    def action_next_button(self) -> None:
-        super().action_next_button()
-        self.action_toggle_button()
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,right", "choose(1)", "Next option", show=False),
+        Binding("up,left", "choose(-1)", "Previous option", show=False),
+    ]
 
-    def action_previous_button(self) -> None:
-        super().action_previous_button()
-        self.action_toggle_button()
+    def action_choose(self, step: int) -> None:
+        # not in action_next_button: RadioSet calls that when it mounts
+        self.action_next_button() if step > 0 else self.action_previous_button()
+        if self._selected is not None:
+            button = list(self.query(RadioButton))[self._selected]
+            if not button.value:
+                button.value = True
 
 
 class ExportScreen(ModalScreen[ExportRequest | None]):

@@ -460,7 +460,8 @@ class CodebookTree(Tree[Code]):
                 f"into '{into.name}' ({_n(counts.get(into.id, 0), 'coding')})?"
             )
             if kids:
-                message += f"\nIts {_n(kids, 'sub-code')} move under '{into.name}'."
+                verb = "moves" if kids == 1 else "move"
+                message += f"\nIts {_n(kids, 'sub-code')} {verb} under '{into.name}'."
             if self._wb_app.blind:  # the counts above are everyone's, not what the tree shows
                 message += "\nBlind mode is on: this moves every coder's codings of the code."
             message += f"\n'{code.name}' is then deleted. ctrl+z undoes the merge."
