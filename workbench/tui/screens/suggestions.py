@@ -310,7 +310,8 @@ class SuggestionsScreen(WorkbenchScreen[None]):
         if event.generation != self._generation or not self.busy:
             return
         self.query_one(ProgressBar).update(total=max(event.total, 1), progress=event.done)
-        self.query_one("#suggestions-progress-label", Label).update(event.label[:28] or "…")
+        label = event.label if len(event.label) <= 28 else event.label[:27] + "…"
+        self.query_one("#suggestions-progress-label", Label).update(label or "…")
 
     @on(Worker.StateChanged)
     def _worker_state(self, event: Worker.StateChanged) -> None:
