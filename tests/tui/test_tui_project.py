@@ -394,3 +394,24 @@ async def test_home_and_end_move_the_row_cursor(project: Path) -> None:
         assert table.cursor_row == table.row_count - 1
         await pilot.press("home")
         assert table.cursor_row == 0
+
+
+async def test_code_chooser_enter_needs_a_real_match(project: Path) -> None:
+    from textual.widgets import OptionList
+
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        codes = app.wb.store.codes()
+        chosen: list[Any] = []
+        app.push_screen(CodeChooserScreen("Merge which code?", codes), chosen.append)
+        await pilot.pause()
+        await pilot.press(*"test code")  # matches no code word for word
+        await pilot.pause()
+        assert app.screen.query_one("#choices", OptionList).highlighted is None
+        await pilot.press("enter")
+        await pilot.pause()
+        assert chosen == [] and isinstance(app.screen, CodeChooserScreen)
+        await pilot.press("down", "enter")  # chosen on purpose with the arrows
+        await pilot.pause()
+        assert len(chosen) == 1 and chosen[0].code is not None

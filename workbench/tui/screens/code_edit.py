@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 from workbench.core.model import Code
 from workbench.core.services.ranking import rank_codes
 from workbench.tui.widgets.codebook_tree import PALETTE, parse_colour, swatch_style
+from workbench.tui.widgets.picker import covers
 
 TEXT_FIELDS = ("definition", "inclusion", "exclusion", "example", "memo")
 
@@ -263,15 +264,25 @@ class CodeChooserScreen(ModalScreen[Target | None]):
         if self.top_level and (not query or "top level".startswith(query.lower().strip())):
             options.append(Option(Text("⤒ (top level)", style="bold"), id=TOP_LEVEL))
         recent = getattr(getattr(self.app, "wb", None), "recent_codes", ())
-        for code, _score in rank_codes(query, self.candidates, recent):
+        ranked = rank_codes(query, self.candidates, recent)
+        for code, _score in ranked:
             prompt = Text.assemble(("● ", swatch_style(code.colour)), code.path)
             options.append(Option(prompt, id=str(code.id)))
         choices = self.query_one("#choices", OptionList)
         choices.clear_options()
         choices.add_options(options)
-        if options:
+        # Enter takes the top row only when it really matches what was typed; a loose
+        # fuzzy match must be chosen with the arrows (merging into it is not undone lightly)
+        loose = bool(query.strip()) and not any(covers(query, c) for c, _ in ranked[:1])
+        if options and not (loose and options[0].id != TOP_LEVEL):
             choices.highlighted = 0
+        else:
+            choices.highlighted = None
         self._describe()
+        if loose and options:
+            self.query_one("#definition", Static).update(
+                Text("No code matches every word you typed: choose one with ↓", "dim")
+            )
 
     @on(OptionList.OptionHighlighted)
     def _describe(self) -> None:
