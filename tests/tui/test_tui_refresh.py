@@ -108,3 +108,46 @@ async def test_views_follow_codings_undo_and_redo_without_full_rereads(
         shown = str(table.get_cell_at((row, col)))
         coded = store.coverage(coder_ids=[anna.id]).get((p01, anna.id), 0)
         assert shown == f"{round(100 * coded / store.document(p01).length)}%"
+
+
+async def test_a_big_project_shows_at_once_and_fills_in_progress_from_a_worker(
+    app: WorkbenchApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    import workbench.tui.screens.project as project
+
+    monkeypatch.setattr(project, "READ_COVERAGE_IN_WORKER", 0)  # as if a million codings
+    gate = threading.Event()
+    original = app.wb.store.coverage
+
+    def slow_coverage(*args: object, **kwargs: object) -> object:
+        if not args and not kwargs:  # the whole-project read: held until released
+            gate.wait(10)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(app.wb.store, "coverage", slow_coverage)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ProjectScreen)
+        table = screen.query_one(DocumentTable)
+        anna = app.wb.store.coder("anna")
+        col = table.get_column_index(f"c{anna.id}")
+        assert str(table.get_cell_at((0, col))) == "…"  # shown before the read ends
+        p01 = app.wb.store.document("P01").id
+        app.push_screen(CodingScreen(p01))
+        await pilot.pause()
+        coding = app.screen
+        assert isinstance(coding, CodingScreen)
+        assert str(
+            coding.query_one("#coding-documents", OptionList).get_option(str(p01)).prompt
+        ).endswith("…")
+        gate.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        check_coding_screen(app, coding)  # percentages now, equal to a fresh read
+        await pilot.press("q")
+        await pilot.pause()
+        row = table.get_row_index(str(p01))
+        assert str(table.get_cell_at((row, col))).endswith("%")

@@ -13,9 +13,8 @@ from workbench.store.repos import SqlProject
 @dataclass(frozen=True, slots=True)
 class DocumentRow:
     document: Document
-    coded: (
-        tuple[float, ...] | None
-    )  # share coded per coder in ``Overview.coders``; None: not read yet
+    # share of characters coded, one per coder in ``Overview.coders``; None: not read yet
+    coded: tuple[float, ...] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,18 +93,21 @@ def overview(
     stats: ProjectStats,
     only_coder: int | None = None,
     *,
-    wait_for_coverage: bool = True,
+    wait_below: int | None = None,
 ) -> Overview:
     """Documents with the share coded by each coder, plus the project counts.
 
-    ``wait_for_coverage=False``: when the coverage has not been read yet, the rows come
-    without it (``coded`` is None) instead of waiting for it.
+    ``wait_below``: when the coverage has not been read yet and the project holds more
+    codings than this, the rows come without it (``coded`` is None) instead of waiting
+    for it; smaller projects read it at once (milliseconds).
 
     With ``only_coder`` (blind mode) only that coder's progress is shown, and the
     counts are that coder's, so double coding stays independent.
     """
     coders = tuple(c for c in store.coders() if only_coder is None or c.id == only_coder)
-    coverage = stats.coverage() if stats.has_coverage or not wait_for_coverage else None
+    info = store.info()
+    wait = stats.has_coverage or wait_below is None or info.codings < wait_below
+    coverage = stats.coverage() if wait else None
     rows = []
     for doc in store.documents():
         shares = None
@@ -115,7 +117,6 @@ def overview(
                 for c in coders
             )
         rows.append(DocumentRow(doc, shares))
-    info = store.info()
     if only_coder is not None:
         own = sum(stats.counts(only_coder).values())
         info = ProjectInfo(

@@ -7,9 +7,10 @@ hidden project screen after every coding cost seconds at a million codings.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
-from textual import events, on
+from textual import events, on, work
 from textual.screen import ModalScreen, Screen
 
 from workbench.core.model import Change
@@ -32,6 +33,13 @@ class WorkbenchScreen(Screen[ResultType]):
 
     def project_changed(self, change: Change) -> None:
         """Re-read what ``change`` touched; called only while this screen is shown."""
+
+    @work(thread=True, exit_on_error=False, group="coverage", description="coding progress")
+    def read_coverage_then(self, then: Callable[[], None]) -> None:
+        """Read the shared coverage in a thread (seconds at a million codings; one read
+        however many screens ask), then call ``then`` on the UI thread."""
+        self.wb_app.stats.coverage()
+        self.app.call_from_thread(lambda: then() if self.is_mounted else None)
 
     def _is_shown(self) -> bool:
         """On top, or under dialogs only (Textual's ``is_current`` also counts the screen

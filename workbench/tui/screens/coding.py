@@ -245,15 +245,17 @@ class CodingScreen(WorkbenchScreen[None]):
         self._update_here()
 
     def _document_prompt(self, doc: Document) -> Text:
-        me = self._me()
-        coded = self.wb_app.stats.coverage().get((doc.id, me), 0) if me is not None else 0
-        pct = 100 * coded / max(doc.length, 1)
+        me, stats = self._me(), self.wb_app.stats
         prompt = Text()
         is_current = doc.id == self.document_id
         prompt.append("▸" if is_current else " ", "bold")
         name = doc.name if len(doc.name) <= 14 else doc.name[:13] + "…"
         prompt.append(f"{name:<14}", "bold" if is_current else "")
-        prompt.append(f"{pct:4.0f}%", "dim")
+        if not stats.has_coverage:  # still being read (a big project): filled in after
+            prompt.append("    …", "dim")
+            return prompt
+        coded = stats.coverage().get((doc.id, me), 0) if me is not None else 0
+        prompt.append(f"{100 * coded / max(doc.length, 1):4.0f}%", "dim")
         return prompt
 
     def _fill_documents(self) -> None:
@@ -268,6 +270,8 @@ class CodingScreen(WorkbenchScreen[None]):
         option_list.add_options(options)
         if options:
             option_list.highlighted = current
+        if not self.wb_app.stats.has_coverage:
+            self.read_coverage_then(self._fill_documents)
 
     def project_changed(self, change: Change) -> None:
         if self.document is None:

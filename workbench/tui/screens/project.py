@@ -38,6 +38,9 @@ if TYPE_CHECKING:
     pass
 
 NARROW = 100  # below this many columns the panes stack
+# Above this many codings the coding progress is read in a worker (~2 s at a million);
+# below, at once, so a small project's table is complete when it first shows.
+READ_COVERAGE_IN_WORKER = 50_000
 
 
 class DocumentTable(RowHomeEnd, DataTable[Text]):
@@ -188,10 +191,10 @@ class ProjectScreen(WorkbenchScreen[None]):
         app = self.wb_app
         blind_id = app.wb.coder.id if app.blind and app.wb.coder is not None else None
         self._overview = ov = overview(
-            store, app.stats, only_coder=blind_id, wait_for_coverage=False
+            store, app.stats, only_coder=blind_id, wait_below=READ_COVERAGE_IN_WORKER
         )
         if not app.stats.has_coverage:
-            self._read_coverage()  # seconds in a big project: the table fills in after
+            self.read_coverage_then(self.reload)  # a big project: the table fills in after
         table = self.query_one(DocumentTable)
         current = table.document_id
         table.clear(columns=True)
@@ -246,17 +249,6 @@ class ProjectScreen(WorkbenchScreen[None]):
 
     def project_changed(self, change: Change) -> None:
         self.reload()
-
-    @work(
-        thread=True, exclusive=True, exit_on_error=False, group="coverage", description="progress"
-    )
-    def _read_coverage(self) -> None:
-        self.wb_app.stats.coverage()
-        self.app.call_from_thread(self._coverage_read)
-
-    def _coverage_read(self) -> None:
-        if self.is_mounted:
-            self.reload()
 
     @on(CodebookTree.Highlighted)
     def _code_highlighted(self, event: CodebookTree.Highlighted) -> None:
