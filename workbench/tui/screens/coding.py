@@ -727,27 +727,17 @@ class CodingScreen(WorkbenchScreen[None]):
         for c in found:
             by_doc.setdefault(c.document_id, []).append(c.start)
         order = [d.id for d in self.documents]
-        if not by_doc or self.document_id not in order:
-            if not quiet:
-                self.notify(f"No codings of '{name}' in the project", timeout=3)
-            return False
-        here = order.index(self.document_id)
-        ring = (
-            order[here + 1 :] + order[:here]
-            if step > 0
-            else order[:here][::-1] + order[here + 1 :][::-1]
-        )
-        target = next((d for d in ring if d in by_doc), None)
+        here = order.index(self.document_id) if self.document_id in order else len(order)
+        ring = order[here + 1 :] + order[:here]  # the other documents, after this one first
+        target = next((d for d in (ring if step > 0 else ring[::-1]) if d in by_doc), None)
         if target is None:
             if not quiet:
                 self.notify(f"No codings of '{name}' in the project", timeout=3)
             return False
         offset = min(by_doc[target]) if step > 0 else max(by_doc[target])
-        if not self._open(target, offset):
+        if not self.open_at(target, offset):
             return False
         self.focus_code_id = code_id
-        self.transcript.move_cursor(offset, scroll=False)
-        self.transcript.scroll_to_offset(offset, center=True)
         self._update_here()
         n = len(by_doc[target])
         doc = self.document.name if self.document else "?"
@@ -829,22 +819,20 @@ class CodingScreen(WorkbenchScreen[None]):
 
     def show_hit(self, hit: SearchHit) -> None:
         """Open the hit's document at the hit, with the search's matches highlighted."""
-        if hit.document_id != self.document_id and not self._open(hit.document_id, hit.start):
+        if not self.open_at(hit.document_id, hit.start):
             return
         self.query_one(FindInput).value = hit.query
         self.search_document(hit.query)
-        self.transcript.move_cursor(hit.start, scroll=False)
-        self.transcript.scroll_to_offset(hit.start, center=True)
         self._step_hit(1)
         self.transcript.focus()
 
-    def open_at(self, document_id: int, offset: int) -> None:
-        """Show ``document_id`` with the cursor at ``offset``."""
-        if document_id != self.document_id:
-            if not self._open(document_id, offset):
-                return
+    def open_at(self, document_id: int, offset: int) -> bool:
+        """Show ``document_id`` with the cursor at ``offset`` (centred); False if it is gone."""
+        if document_id != self.document_id and not self._open(document_id, offset):
+            return False
         self.transcript.move_cursor(offset, scroll=False)
         self.transcript.scroll_to_offset(offset, center=True)
+        return True
 
     # -- modes and leaving ----------------------------------------------------------------------
     def action_blind(self) -> None:
