@@ -19,6 +19,7 @@ from bench.report import BenchResult, Row, Series
 from bench.timing import Context, timed
 from workbench.core.model import ParsedDocument
 from workbench.io.transcripts import read_transcript
+from workbench.store.engine import apply_sqlite_pragmas
 from workbench.store.repos import count_words
 from workbench.store.tables import utcnow
 from workbench.workflows.importing import import_transcripts
@@ -48,9 +49,7 @@ def raw_insert(path: Path, docs: list[ParsedDocument]) -> float:
     ]
     con = sqlite3.connect(path)
     try:
-        con.execute("PRAGMA journal_mode=WAL")
-        con.execute("PRAGMA foreign_keys=ON")
-        con.execute("PRAGMA synchronous=NORMAL")
+        apply_sqlite_pragmas(con)  # the store's own settings: a like-for-like baseline
         start = time.perf_counter()
         with con:
             con.executemany(

@@ -30,6 +30,7 @@ from bench.project import (
 )
 from bench.report import BenchResult, Row, Series, result_from_json, result_to_json
 from bench.timing import Context, best_of, current_rss_mb, timed
+from workbench.store.engine import apply_sqlite_pragmas
 from workbench.store.tables import utcnow
 
 INFO_TARGET_S = 2.0
@@ -78,9 +79,7 @@ def raw_insert_codings(path: Path, corpus: Corpus, ids: ProjectIds) -> float:
     ]
     con = sqlite3.connect(path)
     try:
-        con.execute("PRAGMA journal_mode=WAL")
-        con.execute("PRAGMA foreign_keys=ON")
-        con.execute("PRAGMA synchronous=NORMAL")
+        apply_sqlite_pragmas(con)  # the store's own settings: a like-for-like baseline
         start = time.perf_counter()
         with con:
             con.executemany(

@@ -28,7 +28,8 @@ def redact(url: str) -> str:
         return re.sub(r"//[^@/]*@", "//***@", url)
 
 
-def _apply_sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+def apply_sqlite_pragmas(dbapi_conn: Any, _record: Any = None) -> None:
+    """The project's SQLite settings on a DB-API connection (also the benchmarks' baseline)."""
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
@@ -62,5 +63,5 @@ def make_engine(project: str, **kw: Any) -> Engine:
         kw.setdefault("pool_pre_ping", True)
     engine = create_engine(url, **kw)
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _apply_sqlite_pragmas)
+        event.listen(engine, "connect", apply_sqlite_pragmas)
     return engine
